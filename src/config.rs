@@ -1,0 +1,206 @@
+//! `wardline.toml`: deserialized with serde, unknown keys rejected, every value checked
+//! with a span into the file (CLI.md §1).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::date::Date;
+use crate::error::{FileError, toml_error};
+use crate::finding::Severity;
+
+pub const FILE_NAME: &str = "wardline.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    include: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    as_of: Option<Spanned<toml::value::Datetime>>,
+    #[serde(default)]
+    check: RawCheck,
+    #[serde(default)]
+    severity: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    packs: BTreeMap<String, RawPack>,
+    #[serde(default)]
+    policies: RawPolicies,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    select: Option<Vec<String>>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    fail_on: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPack {
+    enforce: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicies {
+    #[serde(default)]
+    extra: Vec<String>,
+}
+
+/// The level at or above which findings fail a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    Level(Severity),
+    Never,
+}
+
+impl FailOn {
+    pub fn parse(text: &str) -> Option<FailOn> {
+        match text {
+            "never" => Some(FailOn::Never),
+            _ => Severity::parse(text).map(FailOn::Level),
+        }
+    }
+
+    pub fn fails(self, severity: Severity) -> bool {
+        matches!(self, FailOn::Level(level) if severity >= level)
+    }
+}
+
+/// A glob from the configuration, with its span for error messages.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    pub glob: String,
+    pub span: std::ops::Range<usize>,
+}
+
+#[derive(Debug)]
+pub struct Config {
+    /// Path of the file relative to the root, and its text (for spans); `None` without one.
+    pub source: Option<(String, String)>,
+    pub include: Vec<Pattern>,
+    pub exclude: Vec<Pattern>,
+    pub as_of: Option<Date>,
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub fail_on: FailOn,
+    pub severity: BTreeMap<String, Severity>,
+    pub enforce: BTreeMap<String, bool>,
+    pub extra_packs: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            source: None,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            as_of: None,
+            select: None,
+            ignore: Vec::new(),
+            fail_on: FailOn::Level(Severity::Error),
+            severity: BTreeMap::new(),
+            enforce: BTreeMap::new(),
+            extra_packs: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Parses and checks a configuration file's text; `path` is how errors name it.
+    pub fn parse(path: &str, text: &str) -> Result<Config, FileError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+        let at = |span: std::ops::Range<usize>, message: String, label: &str| FileError::at(path, text, span, message, label);
+        let as_of = match raw.as_of {
+            None => None,
+            Some(value) => {
+                let span = value.span();
+                let datetime = value.into_inner();
+                let date = match (datetime.date, datetime.time) {
+                    (Some(d), None) => Date::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day)),
+                    _ => None,
+                };
+                Some(date.ok_or_else(|| at(span, "`as_of` must be a date like 2026-11-29".into(), "not a date"))?)
+            }
+        };
+        let fail_on = match raw.check.fail_on {
+            None => FailOn::Level(Severity::Error),
+            Some(value) => FailOn::parse(value.get_ref()).ok_or_else(|| {
+                at(value.span(), format!("unknown `fail_on` level `{}`", value.get_ref()), "unknown level")
+                    .with_help("expected one of `error`, `warning`, `info`, `never`")
+            })?,
+        };
+        let mut severity = BTreeMap::new();
+        for (policy, level) in raw.severity {
+            let parsed = Severity::parse(level.get_ref()).ok_or_else(|| {
+                at(level.span(), format!("unknown severity `{}` for `{policy}`", level.get_ref()), "unknown severity")
+                    .with_help("expected one of `error`, `warning`, `info`")
+            })?;
+            severity.insert(policy, parsed);
+        }
+        let pattern = |s: Spanned<String>| Pattern { span: s.span(), glob: s.into_inner() };
+        Ok(Config {
+            source: Some((path.to_owned(), text.to_owned())),
+            include: raw.include.unwrap_or_default().into_iter().map(pattern).collect(),
+            exclude: raw.exclude.into_iter().map(pattern).collect(),
+            as_of,
+            select: raw.check.select,
+            ignore: raw.check.ignore,
+            fail_on,
+            severity,
+            enforce: raw.packs.into_iter().filter_map(|(pack, p)| Some((pack, p.enforce?))).collect(),
+            extra_packs: raw.policies.extra,
+        })
+    }
+
+    /// An error pointing into this configuration file.
+    pub fn error_at(&self, span: std::ops::Range<usize>, message: impl Into<String>, label: impl Into<String>) -> FileError {
+        match &self.source {
+            Some((path, text)) => FileError::at(path, text, span, message, label),
+            None => FileError::plain(message),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_documented_example() {
+        let text = r#"
+include = ["inventory/**/*.ward"]
+exclude = ["inventory/archive/**"]
+as_of   = 2026-11-29
+[check]
+select  = ["HIPAA", "NPRM-204"]
+ignore  = ["HIPAA-122"]
+fail_on = "error"
+[severity]
+"NPRM-204" = "warning"
+[packs.nprm]
+enforce = true
+[policies]
+extra = ["policies/local"]
+"#;
+        let config = Config::parse("wardline.toml", text).unwrap();
+        assert_eq!(config.as_of, Date::parse("2026-11-29"));
+        assert_eq!(config.enforce.get("nprm"), Some(&true));
+        assert_eq!(config.severity.get("NPRM-204"), Some(&Severity::Warning));
+    }
+
+    #[test]
+    fn unknown_keys_and_values_have_spans() {
+        let error = Config::parse("wardline.toml", "[check]\nfail_onn = \"error\"\n").unwrap_err();
+        assert!(error.message.contains("unknown field `fail_onn`"), "{}", error.message);
+        assert!(error.span.is_some());
+        let error = Config::parse("wardline.toml", "[check]\nfail_on = \"sometimes\"\n").unwrap_err();
+        assert_eq!(error.message, "unknown `fail_on` level `sometimes`");
+        let error = Config::parse("wardline.toml", "as_of = \"2026-11-29\"\n").unwrap_err();
+        assert!(error.span.is_some());
+    }
+}

@@ -1,0 +1,397 @@
+//! AST → entities: the name table (WARD-004, WARD-009), schema validation of every body
+//! (WARD-002, 003, 007, 008) and reference resolution (WARD-005, 006).
+//!
+//! Names are collected first across all files, so a reference may point forward or into
+//! another file, and each lookup is a hash probe.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use super::{Attr, Entity, EntityId, Inventory, Val};
+use crate::finding::{Code, Finding};
+use crate::schema::{KINDS, Key, Kind, StrFormat, Type};
+use crate::source::{FileId, Span};
+use crate::suggest::closest;
+use crate::syntax::ast::{Block, Body, Item, ItemValue, Value, ValueKind};
+
+struct Names {
+    ids: HashMap<String, EntityId>,
+    kinds: Vec<Kind>,
+    spans: Vec<Span>,
+}
+
+pub(super) fn validate(files: &[(FileId, Vec<Block>)], errors: &mut Vec<Finding>) -> Inventory {
+    let mut names = Names { ids: HashMap::new(), kinds: Vec::new(), spans: Vec::new() };
+    let mut accepted: Vec<(&Block, Kind)> = Vec::new();
+    let mut organization: Option<Span> = None;
+    for block in files.iter().flat_map(|(_, blocks)| blocks) {
+        let Some(kind) = Kind::parse(&block.kind.text) else {
+            let message = format!("unknown block kind `{}`", block.kind.text);
+            errors.push(unknown_word(message, block.kind.span, "unknown block kind", &block.kind.text, KINDS.iter().map(|k| k.as_str())));
+            continue;
+        };
+        if let Some(&first) = names.ids.get(&block.name.text) {
+            let first_kind = names.kinds[first.index()];
+            errors.push(
+                Finding::language(Code::DuplicateName, block.name.span, "defined again here", format!("`{}` is defined more than once", block.name.text))
+                    .with_secondary(names.spans[first.index()], format!("first defined here as a {}", first_kind.as_str()))
+                    .with_help("names are unique across the whole inventory and every kind: rename one of them"),
+            );
+            continue;
+        }
+        if kind == Kind::Organization {
+            if let Some(first) = organization {
+                errors.push(
+                    Finding::language(Code::DuplicateOrganization, block.name.span, "second organization", "the inventory has more than one `organization` block")
+                        .with_secondary(first, "first organization here")
+                        .with_help("merge them into one organization block"),
+                );
+                continue;
+            }
+            organization = Some(block.name.span);
+        }
+        let id = EntityId(names.kinds.len() as u32);
+        names.ids.insert(block.name.text.clone(), id);
+        names.kinds.push(kind);
+        names.spans.push(block.name.span);
+        accepted.push((block, kind));
+    }
+
+    let mut entities = Vec::with_capacity(accepted.len());
+    for (block, kind) in accepted {
+        let mut converter = Converter { names: &names, errors: &mut *errors };
+        let mut attrs = converter.record(&block.body, kind.keys(), kind.as_str(), &mut Vec::new());
+        let mut extensions = Vec::new();
+        converter.extensions(&block.body, &mut extensions);
+        for (key, attr) in kind.keys().iter().zip(&attrs) {
+            if key.required && attr.is_none() && !has_key(&block.body, key.name) {
+                errors.push(
+                    Finding::language(Code::MissingRequired, block.name.span, format!("missing `{}`", key.name), format!("{} `{}` is missing required attribute `{}`", kind.as_str(), block.name.text, key.name))
+                        .with_help(format!("add `{} = …` to the block", key.name)),
+                );
+            }
+        }
+        attrs.resize(kind.slot_count(), None);
+        entities.push(Entity { kind, name: block.name.text.clone(), name_span: block.name.span, attrs, extensions });
+    }
+    Inventory { entities, names: names.ids, ..Inventory::default() }
+}
+
+/// Whether the body states `key`, even with an invalid value (already reported).
+fn has_key(body: &Body, key: &str) -> bool {
+    body.items.iter().any(|item| item.key.text == key)
+}
+
+fn unknown_word<'a>(message: String, span: Span, label: &str, word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Finding {
+    let finding = Finding::language(Code::UnknownWord, span, label, message);
+    match closest(word, candidates) {
+        Some(suggestion) => finding.with_help(format!("did you mean `{suggestion}`?")),
+        None => finding,
+    }
+}
+
+struct Converter<'a> {
+    names: &'a Names,
+    errors: &'a mut Vec<Finding>,
+}
+
+impl Converter<'_> {
+    /// Converts a body against `fields`; `first_seen` tracks duplicate extension keys.
+    fn record(&mut self, body: &Body, fields: &'static [Key], owner: &str, first_seen: &mut Vec<(String, Span)>) -> Vec<Option<Attr>> {
+        let mut slots: Vec<Option<Attr>> = vec![None; fields.len()];
+        let mut seen: Vec<Option<Span>> = vec![None; fields.len()];
+        for item in &body.items {
+            let key = item.key.text.as_str();
+            if key.starts_with("x_") {
+                if let Some((_, first)) = first_seen.iter().find(|(k, _)| k == key) {
+                    self.errors.push(duplicate_key(item, *first));
+                } else {
+                    first_seen.push((key.to_owned(), item.key.span));
+                }
+                continue;
+            }
+            let Some(slot) = fields.iter().position(|f| f.name == key) else {
+                let message = format!("unknown key `{key}` in `{owner}`");
+                self.errors.push(unknown_word(message, item.key.span, "unknown key", key, fields.iter().map(|f| f.name)));
+                continue;
+            };
+            if let Some(first) = seen[slot] {
+                self.errors.push(duplicate_key(item, first));
+                continue;
+            }
+            seen[slot] = Some(item.key.span);
+            let field = &fields[slot];
+            slots[slot] = match (&item.value, field.ty) {
+                (ItemValue::Nested(inner), Type::Record(inner_fields)) => {
+                    let attrs = self.record(inner, inner_fields, key, &mut Vec::new());
+                    Some(Attr::new(Val::Record(attrs), inner.span))
+                }
+                (ItemValue::Nested(inner), _) => {
+                    self.errors.push(
+                        Finding::language(Code::InvalidValue, inner.span, "not a block", format!("`{key}` takes a value, not a block"))
+                            .with_help(format!("write `{key} = …`")),
+                    );
+                    None
+                }
+                (ItemValue::Value(value), Type::Record(_)) => {
+                    self.errors.push(
+                        Finding::language(Code::InvalidValue, value.span, "expected a block", format!("`{key}` is a block, not a value"))
+                            .with_help(format!("write `{key} {{ … }}`")),
+                    );
+                    None
+                }
+                (ItemValue::Value(value), ty) => self.value(value, ty, field).map(|val| Attr::new(val, value.span)),
+            };
+        }
+        slots
+    }
+
+    fn extensions(&self, body: &Body, out: &mut Vec<(String, Attr)>) {
+        for item in &body.items {
+            if item.key.text.starts_with("x_") && !out.iter().any(|(k, _)| *k == item.key.text) {
+                out.push((item.key.text.clone(), Attr::new(raw_value(&item.value), item.span())));
+            }
+        }
+    }
+
+    fn value(&mut self, value: &Value, ty: Type, field: &Key) -> Option<Val> {
+        match self.convert(value, ty, field) {
+            Ok(val) => Some(val),
+            Err(Some(error)) => {
+                self.errors.push(error);
+                None
+            }
+            Err(None) => None,
+        }
+    }
+
+    /// `Err(None)`: the value was already reported (by the parser or for an element).
+    fn convert(&mut self, value: &Value, ty: Type, field: &Key) -> Result<Val, Option<Finding>> {
+        let mismatch = || {
+            Some(
+                Finding::language(Code::InvalidValue, value.span, format!("expected {}", describe(ty)), format!("`{}` expects {}, found {}", field.name, describe(ty), value.kind.describe()))
+                    .with_help(type_help(ty, &value.kind)),
+            )
+        };
+        let invalid = |label: &str, message: String| Some(Finding::language(Code::InvalidValue, value.span, label, message));
+        match (&value.kind, ty) {
+            (ValueKind::Invalid, _) => Err(None),
+            (_, Type::Either(first, second)) => {
+                if matches_shape(&value.kind, *first) {
+                    self.convert(value, *first, field)
+                } else if matches_shape(&value.kind, *second) {
+                    self.convert(value, *second, field)
+                } else {
+                    Err(mismatch())
+                }
+            }
+            (ValueKind::Str(text), Type::Str(format)) => match check_format(text, format) {
+                Ok(()) => Ok(Val::Str(text.as_str().into())),
+                Err(problem) => Err(invalid("invalid format", problem)),
+            },
+            (ValueKind::Int(n), Type::Int { min, max }) if (min..=max).contains(n) => Ok(Val::Int(*n)),
+            (ValueKind::Int(n), Type::Int { min, max }) => {
+                Err(invalid("out of range", format!("`{}` must be from {min} to {max}, found {n}", field.name)))
+            }
+            (ValueKind::Bool(b), Type::Bool) => Ok(Val::Bool(*b)),
+            (ValueKind::Date(d), Type::Date) => Ok(Val::Date(*d)),
+            (ValueKind::Ident(word), Type::Enum(values)) => match values.iter().find(|v| **v == word) {
+                Some(v) => Ok(Val::Enum(v)),
+                None => {
+                    let finding = Finding::language(Code::InvalidValue, value.span, "unknown value", format!("`{word}` is not a valid `{}`", field.name));
+                    Err(Some(match closest(word, values.iter().copied()) {
+                        Some(s) => finding.with_help(format!("did you mean `{s}`? expected {}", describe(ty))),
+                        None => finding.with_help(format!("expected {}", describe(ty))),
+                    }))
+                }
+            },
+            (ValueKind::Ident(word), Type::Ref(kinds)) => self.reference(word, value.span, kinds, field).map(Val::Ref).map_err(Some),
+            (ValueKind::List(items), Type::List(element)) => {
+                if field.non_empty && items.is_empty() {
+                    return Err(invalid("empty list", format!("`{}` must name at least one {}", field.name, describe(*element))));
+                }
+                let mut values = Vec::with_capacity(items.len());
+                let mut ok = true;
+                for item in items {
+                    match self.value(item, *element, field) {
+                        Some(val) => values.push(val),
+                        None => ok = false,
+                    }
+                }
+                if ok { Ok(Val::List(values)) } else { Err(None) }
+            }
+            _ => Err(mismatch()),
+        }
+    }
+
+    fn reference(&self, word: &str, span: Span, kinds: &[Kind], field: &Key) -> Result<EntityId, Finding> {
+        let accepts = |kind: Kind| kinds.is_empty() || kinds.contains(&kind);
+        match self.names.ids.get(word) {
+            Some(&id) if accepts(self.names.kinds[id.index()]) => Ok(id),
+            Some(&id) => {
+                let found = self.names.kinds[id.index()];
+                Err(Finding::language(Code::WrongReferenceKind, span, format!("this is a {}", found.as_str()), format!("`{word}` is a {}, but `{}` must name {}", found.as_str(), field.name, kinds_phrase(kinds)))
+                    .with_secondary(self.names.spans[id.index()], format!("`{word}` is defined here as a {}", found.as_str())))
+            }
+            None => {
+                let candidates = self.names.ids.iter().filter(|(_, id)| accepts(self.names.kinds[id.index()])).map(|(name, _)| name.as_str());
+                let finding = Finding::language(Code::UnknownReference, span, "unknown name", format!("`{}` refers to unknown name `{word}`", field.name));
+                // Sorted candidates make the suggestion deterministic among equally close names.
+                let mut candidates: Vec<&str> = candidates.collect();
+                candidates.sort_unstable();
+                Err(match closest(word, candidates) {
+                    Some(s) => finding.with_help(format!("did you mean `{s}`?")),
+                    None => finding.with_help(format!("no {} is named `{word}`", kinds_phrase(kinds))),
+                })
+            }
+        }
+    }
+}
+
+fn duplicate_key(item: &Item, first: Span) -> Finding {
+    Finding::language(Code::DuplicateKey, item.key.span, "stated again here", format!("key `{}` is stated more than once", item.key.text))
+        .with_secondary(first, "first stated here")
+        .with_help("each key appears at most once in a block: remove one")
+}
+
+/// Extension values are kept as written, enum-like words as strings.
+fn raw_value(value: &ItemValue) -> Val {
+    match value {
+        ItemValue::Nested(body) => Val::Record(body.items.iter().map(|item| Some(Attr::new(raw_value(&item.value), item.span()))).collect()),
+        ItemValue::Value(value) => raw_scalar(&value.kind),
+    }
+}
+
+fn raw_scalar(kind: &ValueKind) -> Val {
+    match kind {
+        ValueKind::Str(s) | ValueKind::Ident(s) => Val::Str(s.as_str().into()),
+        ValueKind::Int(n) => Val::Int(*n),
+        ValueKind::Bool(b) => Val::Bool(*b),
+        ValueKind::Date(d) => Val::Date(*d),
+        ValueKind::List(items) => Val::List(items.iter().map(|v| raw_scalar(&v.kind)).collect()),
+        ValueKind::Invalid => Val::Str("".into()),
+    }
+}
+
+fn matches_shape(kind: &ValueKind, ty: Type) -> bool {
+    matches!(
+        (kind, ty),
+        (ValueKind::List(_), Type::List(_))
+            | (ValueKind::Ident(_), Type::Enum(_) | Type::Ref(_))
+            | (ValueKind::Str(_), Type::Str(_))
+            | (ValueKind::Int(_), Type::Int { .. })
+            | (ValueKind::Bool(_), Type::Bool)
+            | (ValueKind::Date(_), Type::Date)
+    )
+}
+
+fn kinds_phrase(kinds: &[Kind]) -> String {
+    if kinds.is_empty() {
+        return "a block".into();
+    }
+    let names: Vec<String> = kinds.iter().map(|k| format!("a {}", k.as_str())).collect();
+    names.join(" or ")
+}
+
+/// A type for messages: "a date YYYY-MM-DD", "one of `low`, `high`".
+pub fn describe(ty: Type) -> String {
+    match ty {
+        Type::Str(StrFormat::Any) => "a string".into(),
+        Type::Str(StrFormat::Cidr) => "a CIDR subnet string".into(),
+        Type::Str(StrFormat::Ip) => "an IP address string".into(),
+        Type::Str(StrFormat::Mac) => "a MAC address string".into(),
+        Type::Str(StrFormat::Cve) => "a CVE id string".into(),
+        Type::Int { min, max } => format!("an integer from {min} to {max}"),
+        Type::Bool => "true or false".into(),
+        Type::Date => "a date YYYY-MM-DD".into(),
+        Type::Enum(values) => {
+            let quoted: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+            format!("one of {}", quoted.join(", "))
+        }
+        Type::Ref(kinds) => format!("the name of {}", kinds_phrase(kinds)),
+        Type::List(element) => format!("a list of {}", describe(*element)),
+        Type::Record(_) => "a block `{ … }`".into(),
+        Type::Either(a, b) => format!("{} or {}", describe(*a), describe(*b)),
+    }
+}
+
+fn type_help(ty: Type, found: &ValueKind) -> String {
+    match (ty, found) {
+        (Type::Enum(_) | Type::Ref(_), ValueKind::Str(_)) => "write names and enum values without quotes".into(),
+        (Type::Str(_), ValueKind::Ident(_)) => "strings are written in double quotes".into(),
+        (Type::Str(_), ValueKind::Int(_) | ValueKind::Date(_)) => "write it in double quotes to make it a string".into(),
+        (Type::List(_), _) => "write a list as `[a, b]`".into(),
+        _ => format!("expected {}", describe(ty)),
+    }
+}
+
+fn check_format(text: &str, format: StrFormat) -> Result<(), String> {
+    let ok = match format {
+        StrFormat::Any => true,
+        StrFormat::Ip => text.parse::<IpAddr>().is_ok(),
+        StrFormat::Mac => is_mac(text),
+        StrFormat::Cve => is_cve(text),
+        StrFormat::Cidr => return check_cidr(text),
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(match format {
+        StrFormat::Ip => format!("`{text}` is not an IPv4 or IPv6 address"),
+        StrFormat::Mac => format!("`{text}` is not a MAC address like `aa:bb:cc:dd:ee:ff`"),
+        _ => format!("`{text}` is not a CVE id like `CVE-2024-12345`"),
+    })
+}
+
+fn is_mac(text: &str) -> bool {
+    let parts: Vec<&str> = text.split(':').collect();
+    parts.len() == 6 && parts.iter().all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn is_cve(text: &str) -> bool {
+    let mut parts = text.splitn(3, '-');
+    let (Some("CVE"), Some(year), Some(number)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    year.len() == 4 && number.len() >= 4 && year.bytes().chain(number.bytes()).all(|b| b.is_ascii_digit())
+}
+
+fn check_cidr(text: &str) -> Result<(), String> {
+    let malformed = || format!("`{text}` is not a CIDR subnet like `10.30.0.0/22`");
+    let (address, prefix) = text.split_once('/').ok_or_else(malformed)?;
+    let address: IpAddr = address.parse().map_err(|_| malformed())?;
+    let prefix: u32 = prefix.parse().map_err(|_| malformed())?;
+    let (bits, width) = match address {
+        IpAddr::V4(v4) => (u128::from(u32::from(v4)) << 96, 32),
+        IpAddr::V6(v6) => (u128::from(v6), 128),
+    };
+    if prefix > width {
+        return Err(format!("`{text}` has a prefix longer than {width} bits"));
+    }
+    let host_bits = u128::MAX.checked_shr(prefix).unwrap_or(0);
+    if bits & host_bits != 0 {
+        return Err(format!("`{text}` has host bits set: the subnet address must end where the prefix does"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert!(check_cidr("10.30.0.0/22").is_ok());
+        assert!(check_cidr("fd00::/64").is_ok());
+        assert!(check_cidr("fd00::1/128").is_ok());
+        assert!(check_cidr("0.0.0.0/0").is_ok());
+        assert!(check_cidr("10.30.1.0/22").is_err());
+        assert!(check_cidr("10.30.0.0/33").is_err());
+        assert!(check_cidr("10.30.0.0").is_err());
+        assert!(is_mac("aa:bb:CC:dd:ee:0f"));
+        assert!(!is_mac("aa-bb-cc-dd-ee-ff"));
+        assert!(is_cve("CVE-2024-12345"));
+        assert!(!is_cve("CVE-24-1234"));
+        assert!(!is_cve("cve-2024-1234"));
+    }
+}

@@ -1,0 +1,139 @@
+//! The JSON document of CLI.md §4: version, tool, as_of, root, summary, findings.
+
+use serde::Serialize;
+
+use super::{Report, fingerprint};
+use crate::finding::Finding;
+use crate::schema::Kind;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool,
+    as_of: String,
+    root: &'a str,
+    summary: Summary,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    policies_skipped: bool,
+    findings: Vec<JsonFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    waived: usize,
+    files: usize,
+    entities: Entities,
+}
+
+#[derive(Serialize)]
+struct Entities {
+    device: usize,
+    model: usize,
+    vendor: usize,
+    vlan: usize,
+    flow: usize,
+    safeguard: usize,
+    vulnerability: usize,
+    waiver: usize,
+    organization: usize,
+}
+
+#[derive(Serialize)]
+pub struct JsonFinding<'a> {
+    id: &'a str,
+    name: &'a str,
+    severity: &'static str,
+    pack: &'a str,
+    cite: &'a [String],
+    message: &'a str,
+    entity: Option<Entity<'a>>,
+    file: Option<&'a str>,
+    span: Option<JsonSpan>,
+    waived: bool,
+    waiver: Option<&'a str>,
+    fingerprint: String,
+}
+
+#[derive(Serialize)]
+struct Entity<'a> {
+    kind: &'static str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSpan {
+    offset: usize,
+    length: usize,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+/// One finding as the JSON outputs (check and diff) show it.
+pub fn finding<'a>(report: &Report<'a>, finding: &'a Finding) -> JsonFinding<'a> {
+    let location = finding.primary.as_ref().and_then(|l| report.location(l.span));
+    JsonFinding {
+        id: &finding.rule.id,
+        name: &finding.rule.name,
+        severity: finding.severity.as_str(),
+        pack: &finding.rule.pack,
+        cite: &finding.rule.cite,
+        message: &finding.message,
+        entity: finding.entity.as_ref().map(|e| Entity { kind: e.kind, name: &e.name }),
+        file: location.as_ref().map(|l| l.file),
+        span: location.map(|l| JsonSpan {
+            offset: l.offset,
+            length: l.length,
+            line: l.line,
+            column: l.column,
+            end_line: l.end_line,
+            end_column: l.end_column,
+        }),
+        waived: finding.waived_by.is_some(),
+        waiver: finding.waived_by.as_deref(),
+        fingerprint: fingerprint(finding),
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let s = report.summary;
+    let document = Document {
+        version: 1,
+        tool: Tool { name: "wardline", version: env!("CARGO_PKG_VERSION") },
+        as_of: report.as_of.to_string(),
+        root: &report.root,
+        summary: Summary {
+            errors: s.errors,
+            warnings: s.warnings,
+            infos: s.infos,
+            waived: s.waived,
+            files: s.files,
+            entities: Entities {
+                device: report.count_of(Kind::Device),
+                model: report.count_of(Kind::Model),
+                vendor: report.count_of(Kind::Vendor),
+                vlan: report.count_of(Kind::Vlan),
+                flow: report.count_of(Kind::Flow),
+                safeguard: report.count_of(Kind::Safeguard),
+                vulnerability: report.count_of(Kind::Vulnerability),
+                waiver: report.count_of(Kind::Waiver),
+                organization: report.count_of(Kind::Organization),
+            },
+        },
+        policies_skipped: report.policies_skipped,
+        findings: report.findings.iter().map(|f| finding(report, f)).collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&document).unwrap_or_default();
+    out.push('\n');
+    out
+}
