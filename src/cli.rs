@@ -6,15 +6,19 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::check::{self, sort_findings};
+use crate::check;
 use crate::config::{Config, FILE_NAME};
 use crate::date::Date;
 use crate::discover;
 use crate::error::FileError;
-use crate::report::{self, Report, Summary, human};
+use crate::report::{self, human};
 
 #[derive(Debug, Parser)]
-#[command(name = "wardline", version, about = "Compliance-as-code checker for connected medical device inventories")]
+#[command(
+    name = "wardline",
+    version,
+    about = "Compliance-as-code checker for connected medical device inventories"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -84,7 +88,11 @@ pub fn main() -> ExitCode {
 }
 
 fn report_error(error: FileError, color: Color) -> Status {
-    let theme = if use_color(color, &std::io::stderr()) { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
+    let theme = if use_color(color, &std::io::stderr()) {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
     let mut out = String::new();
     if handler.render_report(&mut out, &error).is_err() {
@@ -98,7 +106,9 @@ fn use_color(choice: Color, stream: &impl IsTerminal) -> bool {
     match choice {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        Color::Auto => {
+            stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     }
 }
 
@@ -114,7 +124,9 @@ fn load(args: &CheckArgs) -> Result<(PathBuf, Config), FileError> {
 
 fn run_check(args: &CheckArgs) -> Status {
     if let Some(threads) = args.threads {
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .build_global();
     }
     let (root, config) = match load(args) {
         Ok(loaded) => loaded,
@@ -125,24 +137,14 @@ fn run_check(args: &CheckArgs) -> Status {
         Err(error) => return report_error(error, args.color),
     };
     let as_of = args.as_of.or(config.as_of).unwrap_or_else(Date::today_utc);
-    let analysis = check::analyze(files, as_of);
-    let policies_skipped = analysis.blocks_evaluation();
-    let mut findings = analysis.findings;
-    sort_findings(&mut findings);
-
-    let summary = Summary::new(&findings, &analysis.sources, &analysis.inventory);
-    let report = Report {
-        findings: &findings,
-        sources: &analysis.sources,
-        inventory: &analysis.inventory,
-        as_of,
-        root: display_root(&args.path),
-        policies_skipped,
-        summary,
-    };
+    let outcome = check::check(files, as_of);
+    let report = outcome.report(display_root(&args.path));
     let mut output = match args.format {
         Format::Human => {
-            let style = human::Style { color: use_color(args.color, &std::io::stdout()), width: terminal_width() };
+            let style = human::Style {
+                color: use_color(args.color, &std::io::stdout()),
+                width: terminal_width(),
+            };
             human::render(&report, style)
         }
         Format::Concise => report::concise::render(&report),
@@ -152,13 +154,10 @@ fn run_check(args: &CheckArgs) -> Status {
         output = strip_summary(&output);
     }
     let _ = std::io::stdout().write_all(output.as_bytes());
-
-    if policies_skipped {
-        Status::Error
-    } else if findings.iter().any(|f| f.waived_by.is_none() && config.fail_on.fails(f.severity)) {
-        Status::Findings
-    } else {
-        Status::Clean
+    match outcome.exit_code(config.fail_on) {
+        0 => Status::Clean,
+        1 => Status::Findings,
+        _ => Status::Error,
     }
 }
 
@@ -177,6 +176,9 @@ fn display_root(path: &std::path::Path) -> String {
 }
 
 fn terminal_width() -> usize {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|&w| w >= 40).unwrap_or(100)
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|&w| w >= 40)
+        .unwrap_or(100)
 }
-

@@ -114,51 +114,86 @@ impl Config {
     /// Parses and checks a configuration file's text; `path` is how errors name it.
     pub fn parse(path: &str, text: &str) -> Result<Config, FileError> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
-        let at = |span: std::ops::Range<usize>, message: String, label: &str| FileError::at(path, text, span, message, label);
+        let at = |span: std::ops::Range<usize>, message: String, label: &str| {
+            FileError::at(path, text, span, message, label)
+        };
         let as_of = match raw.as_of {
             None => None,
             Some(value) => {
                 let span = value.span();
                 let datetime = value.into_inner();
                 let date = match (datetime.date, datetime.time) {
-                    (Some(d), None) => Date::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day)),
+                    (Some(d), None) => {
+                        Date::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                    }
                     _ => None,
                 };
-                Some(date.ok_or_else(|| at(span, "`as_of` must be a date like 2026-11-29".into(), "not a date"))?)
+                Some(date.ok_or_else(|| {
+                    at(
+                        span,
+                        "`as_of` must be a date like 2026-11-29".into(),
+                        "not a date",
+                    )
+                })?)
             }
         };
         let fail_on = match raw.check.fail_on {
             None => FailOn::Level(Severity::Error),
             Some(value) => FailOn::parse(value.get_ref()).ok_or_else(|| {
-                at(value.span(), format!("unknown `fail_on` level `{}`", value.get_ref()), "unknown level")
-                    .with_help("expected one of `error`, `warning`, `info`, `never`")
+                at(
+                    value.span(),
+                    format!("unknown `fail_on` level `{}`", value.get_ref()),
+                    "unknown level",
+                )
+                .with_help("expected one of `error`, `warning`, `info`, `never`")
             })?,
         };
         let mut severity = BTreeMap::new();
         for (policy, level) in raw.severity {
             let parsed = Severity::parse(level.get_ref()).ok_or_else(|| {
-                at(level.span(), format!("unknown severity `{}` for `{policy}`", level.get_ref()), "unknown severity")
-                    .with_help("expected one of `error`, `warning`, `info`")
+                at(
+                    level.span(),
+                    format!("unknown severity `{}` for `{policy}`", level.get_ref()),
+                    "unknown severity",
+                )
+                .with_help("expected one of `error`, `warning`, `info`")
             })?;
             severity.insert(policy, parsed);
         }
-        let pattern = |s: Spanned<String>| Pattern { span: s.span(), glob: s.into_inner() };
+        let pattern = |s: Spanned<String>| Pattern {
+            span: s.span(),
+            glob: s.into_inner(),
+        };
         Ok(Config {
             source: Some((path.to_owned(), text.to_owned())),
-            include: raw.include.unwrap_or_default().into_iter().map(pattern).collect(),
+            include: raw
+                .include
+                .unwrap_or_default()
+                .into_iter()
+                .map(pattern)
+                .collect(),
             exclude: raw.exclude.into_iter().map(pattern).collect(),
             as_of,
             select: raw.check.select,
             ignore: raw.check.ignore,
             fail_on,
             severity,
-            enforce: raw.packs.into_iter().filter_map(|(pack, p)| Some((pack, p.enforce?))).collect(),
+            enforce: raw
+                .packs
+                .into_iter()
+                .filter_map(|(pack, p)| Some((pack, p.enforce?)))
+                .collect(),
             extra_packs: raw.policies.extra,
         })
     }
 
     /// An error pointing into this configuration file.
-    pub fn error_at(&self, span: std::ops::Range<usize>, message: impl Into<String>, label: impl Into<String>) -> FileError {
+    pub fn error_at(
+        &self,
+        span: std::ops::Range<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> FileError {
         match &self.source {
             Some((path, text)) => FileError::at(path, text, span, message, label),
             None => FileError::plain(message),
@@ -196,9 +231,14 @@ extra = ["policies/local"]
     #[test]
     fn unknown_keys_and_values_have_spans() {
         let error = Config::parse("wardline.toml", "[check]\nfail_onn = \"error\"\n").unwrap_err();
-        assert!(error.message.contains("unknown field `fail_onn`"), "{}", error.message);
+        assert!(
+            error.message.contains("unknown field `fail_onn`"),
+            "{}",
+            error.message
+        );
         assert!(error.span.is_some());
-        let error = Config::parse("wardline.toml", "[check]\nfail_on = \"sometimes\"\n").unwrap_err();
+        let error =
+            Config::parse("wardline.toml", "[check]\nfail_on = \"sometimes\"\n").unwrap_err();
         assert_eq!(error.message, "unknown `fail_on` level `sometimes`");
         let error = Config::parse("wardline.toml", "as_of = \"2026-11-29\"\n").unwrap_err();
         assert!(error.span.is_some());

@@ -21,7 +21,13 @@ impl Date {
     pub fn parse(text: &str) -> Option<Date> {
         let b = text.as_bytes();
         let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits(0..4) || !digits(5..7) || !digits(8..10) {
+        if b.len() != 10
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !digits(0..4)
+            || !digits(5..7)
+            || !digits(8..10)
+        {
             return None;
         }
         let year = text[0..4].parse().ok()?;
@@ -42,7 +48,9 @@ impl Date {
     }
 
     pub fn add_days(self, days: i64) -> Option<Date> {
-        i32::try_from(i64::from(self.0).checked_add(days)?).ok().map(Date)
+        i32::try_from(i64::from(self.0).checked_add(days)?)
+            .ok()
+            .map(Date)
     }
 
     /// Calendar months; the day is clamped to the target month's last day.

@@ -20,8 +20,14 @@ pub struct InputFile {
 
 /// The nearest directory at or above `path` holding `wardline.toml`; else `path` itself.
 pub fn find_root(path: &Path) -> Result<(PathBuf, Option<PathBuf>), FileError> {
-    let start = path.canonicalize().map_err(|e| FileError::plain(format!("cannot open `{}`: {e}", path.display())))?;
-    let start = if start.is_file() { start.parent().map_or(start.clone(), Path::to_path_buf) } else { start };
+    let start = path
+        .canonicalize()
+        .map_err(|e| FileError::plain(format!("cannot open `{}`: {e}", path.display())))?;
+    let start = if start.is_file() {
+        start.parent().map_or(start.clone(), Path::to_path_buf)
+    } else {
+        start
+    };
     let mut dir = Some(start.as_path());
     while let Some(candidate) = dir {
         let config = candidate.join(FILE_NAME);
@@ -35,19 +41,29 @@ pub fn find_root(path: &Path) -> Result<(PathBuf, Option<PathBuf>), FileError> {
 
 /// Reads and parses a configuration file; `shown` is the path used in messages.
 pub fn load_config(file: &Path, shown: &str) -> Result<Config, FileError> {
-    let text = std::fs::read_to_string(file).map_err(|e| FileError::plain(format!("cannot read `{shown}`: {e}")))?;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| FileError::plain(format!("cannot read `{shown}`: {e}")))?;
     Config::parse(shown, &text)
 }
 
 fn glob_set(config: &Config, patterns: &[Pattern]) -> Result<GlobSet, FileError> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
-        let glob = GlobBuilder::new(&pattern.glob).literal_separator(true).build().map_err(|e| {
-            config.error_at(pattern.span.clone(), format!("invalid glob `{}`", pattern.glob), e.kind().to_string())
-        })?;
+        let glob = GlobBuilder::new(&pattern.glob)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| {
+                config.error_at(
+                    pattern.span.clone(),
+                    format!("invalid glob `{}`", pattern.glob),
+                    e.kind().to_string(),
+                )
+            })?;
         builder.add(glob);
     }
-    builder.build().map_err(|e| FileError::plain(format!("invalid globs: {e}")))
+    builder
+        .build()
+        .map_err(|e| FileError::plain(format!("invalid globs: {e}")))
 }
 
 /// Every `.ward` file under `root` selected by the configuration, sorted by path.
@@ -55,21 +71,38 @@ pub fn collect_files(root: &Path, config: &Config) -> Result<Vec<InputFile>, Fil
     let include = glob_set(config, &config.include)?;
     let exclude = glob_set(config, &config.exclude)?;
     let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(root).sort_by_file_name().into_iter().filter_entry(|entry| {
-        entry.depth() == 0 || !(entry.file_type().is_dir() && is_skipped_dir(&entry.file_name().to_string_lossy()))
-    });
+    let walker = walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || !(entry.file_type().is_dir()
+                    && is_skipped_dir(&entry.file_name().to_string_lossy()))
+        });
     for entry in walker {
-        let entry = entry.map_err(|e| FileError::plain(format!("cannot walk `{}`: {e}", root.display())))?;
+        let entry = entry
+            .map_err(|e| FileError::plain(format!("cannot walk `{}`: {e}", root.display())))?;
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(relative) = entry.path().strip_prefix(root) else { continue };
-        let path = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        let selected = if config.include.is_empty() { path.ends_with(".ward") } else { include.is_match(&path) };
+        let Ok(relative) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let path = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let selected = if config.include.is_empty() {
+            path.ends_with(".ward")
+        } else {
+            include.is_match(&path)
+        };
         if !selected || exclude.is_match(&path) {
             continue;
         }
-        let bytes = std::fs::read(entry.path()).map_err(|e| FileError::plain(format!("cannot read `{path}`: {e}")))?;
+        let bytes = std::fs::read(entry.path())
+            .map_err(|e| FileError::plain(format!("cannot read `{path}`: {e}")))?;
         files.push(InputFile { path, bytes });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));

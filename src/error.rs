@@ -19,7 +19,13 @@ pub struct FileError {
 
 impl FileError {
     /// An error pointing into a file's text.
-    pub fn at(path: &str, text: &str, span: std::ops::Range<usize>, message: impl Into<String>, label: impl Into<String>) -> FileError {
+    pub fn at(
+        path: &str,
+        text: &str,
+        span: std::ops::Range<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> FileError {
         FileError {
             message: message.into(),
             source_code: Some(NamedSource::new(path, text.to_owned())),
@@ -31,7 +37,13 @@ impl FileError {
 
     /// An error about a file or the run as a whole, with nothing to point at.
     pub fn plain(message: impl Into<String>) -> FileError {
-        FileError { message: message.into(), source_code: None, span: None, label: String::new(), help: None }
+        FileError {
+            message: message.into(),
+            source_code: None,
+            span: None,
+            label: String::new(),
+            help: None,
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> FileError {

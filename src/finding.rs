@@ -56,7 +56,10 @@ pub struct Label {
 
 impl Label {
     pub fn new(span: Span, text: impl Into<String>) -> Label {
-        Label { span, text: text.into() }
+        Label {
+            span,
+            text: text.into(),
+        }
     }
 }
 
@@ -97,33 +100,106 @@ pub enum Code {
 
 const LANGUAGE_CODES: [(Code, &str, &str, Severity); 14] = [
     (Code::Syntax, "WARD-001", "syntax-error", Severity::Error),
-    (Code::UnknownWord, "WARD-002", "unknown-kind-or-key", Severity::Error),
-    (Code::DuplicateKey, "WARD-003", "duplicate-key", Severity::Error),
-    (Code::DuplicateName, "WARD-004", "duplicate-name", Severity::Error),
-    (Code::UnknownReference, "WARD-005", "unknown-reference", Severity::Error),
-    (Code::WrongReferenceKind, "WARD-006", "wrong-reference-kind", Severity::Error),
-    (Code::InvalidValue, "WARD-007", "invalid-value", Severity::Error),
-    (Code::MissingRequired, "WARD-008", "missing-required-attribute", Severity::Error),
-    (Code::DuplicateOrganization, "WARD-009", "duplicate-organization", Severity::Error),
-    (Code::DuplicateVlanId, "WARD-010", "duplicate-vlan-id", Severity::Error),
-    (Code::WaiverExpired, "WARD-011", "waiver-expired", Severity::Warning),
-    (Code::WaiverUnused, "WARD-012", "waiver-unused", Severity::Warning),
-    (Code::WaiverUnknownPolicy, "WARD-013", "waiver-unknown-policy", Severity::Error),
-    (Code::WaiverNotWaivable, "WARD-014", "waiver-not-waivable", Severity::Error),
+    (
+        Code::UnknownWord,
+        "WARD-002",
+        "unknown-kind-or-key",
+        Severity::Error,
+    ),
+    (
+        Code::DuplicateKey,
+        "WARD-003",
+        "duplicate-key",
+        Severity::Error,
+    ),
+    (
+        Code::DuplicateName,
+        "WARD-004",
+        "duplicate-name",
+        Severity::Error,
+    ),
+    (
+        Code::UnknownReference,
+        "WARD-005",
+        "unknown-reference",
+        Severity::Error,
+    ),
+    (
+        Code::WrongReferenceKind,
+        "WARD-006",
+        "wrong-reference-kind",
+        Severity::Error,
+    ),
+    (
+        Code::InvalidValue,
+        "WARD-007",
+        "invalid-value",
+        Severity::Error,
+    ),
+    (
+        Code::MissingRequired,
+        "WARD-008",
+        "missing-required-attribute",
+        Severity::Error,
+    ),
+    (
+        Code::DuplicateOrganization,
+        "WARD-009",
+        "duplicate-organization",
+        Severity::Error,
+    ),
+    (
+        Code::DuplicateVlanId,
+        "WARD-010",
+        "duplicate-vlan-id",
+        Severity::Error,
+    ),
+    (
+        Code::WaiverExpired,
+        "WARD-011",
+        "waiver-expired",
+        Severity::Warning,
+    ),
+    (
+        Code::WaiverUnused,
+        "WARD-012",
+        "waiver-unused",
+        Severity::Warning,
+    ),
+    (
+        Code::WaiverUnknownPolicy,
+        "WARD-013",
+        "waiver-unknown-policy",
+        Severity::Error,
+    ),
+    (
+        Code::WaiverNotWaivable,
+        "WARD-014",
+        "waiver-not-waivable",
+        Severity::Error,
+    ),
 ];
 
 static LANGUAGE_RULES: LazyLock<Vec<Arc<Rule>>> = LazyLock::new(|| {
     LANGUAGE_CODES
         .iter()
         .map(|&(_, id, name, _)| {
-            Arc::new(Rule { id: id.into(), name: name.into(), pack: "language".into(), cite: Vec::new() })
+            Arc::new(Rule {
+                id: id.into(),
+                name: name.into(),
+                pack: "language".into(),
+                cite: Vec::new(),
+            })
         })
         .collect()
 });
 
 impl Code {
     fn index(self) -> usize {
-        LANGUAGE_CODES.iter().position(|&(code, ..)| code == self).unwrap_or(0)
+        LANGUAGE_CODES
+            .iter()
+            .position(|&(code, ..)| code == self)
+            .unwrap_or(0)
     }
 
     pub fn id(self) -> &'static str {
@@ -151,7 +227,12 @@ impl Code {
 
 impl Finding {
     /// A language diagnostic pointing at `span`.
-    pub fn language(code: Code, span: Span, label: impl Into<String>, message: impl Into<String>) -> Finding {
+    pub fn language(
+        code: Code,
+        span: Span,
+        label: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Finding {
         Finding {
             rule: code.rule(),
             severity: code.severity(),
@@ -176,7 +257,10 @@ impl Finding {
     }
 
     pub fn with_entity(mut self, kind: &'static str, name: impl Into<String>) -> Finding {
-        self.entity = Some(EntityRef { kind, name: name.into() });
+        self.entity = Some(EntityRef {
+            kind,
+            name: name.into(),
+        });
         self
     }
 

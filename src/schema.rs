@@ -82,9 +82,12 @@ impl Kind {
     /// Slot of a key or fact in an entity's attribute vector: keys first, then facts.
     pub fn slot(self, name: &str) -> Option<usize> {
         let keys = self.keys();
-        keys.iter()
-            .position(|k| k.name == name)
-            .or_else(|| self.facts().iter().position(|k| k.name == name).map(|i| keys.len() + i))
+        keys.iter().position(|k| k.name == name).or_else(|| {
+            self.facts()
+                .iter()
+                .position(|k| k.name == name)
+                .map(|i| keys.len() + i)
+        })
     }
 
     pub fn slot_count(self) -> usize {
@@ -94,7 +97,8 @@ impl Kind {
     /// The key or fact at a slot.
     pub fn slot_key(self, slot: usize) -> Option<&'static Key> {
         let keys = self.keys();
-        keys.get(slot).or_else(|| self.facts().get(slot.checked_sub(keys.len())?))
+        keys.get(slot)
+            .or_else(|| self.facts().get(slot.checked_sub(keys.len())?))
     }
 }
 
@@ -111,7 +115,10 @@ pub enum StrFormat {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Type {
     Str(StrFormat),
-    Int { min: i64, max: i64 },
+    Int {
+        min: i64,
+        max: i64,
+    },
     Bool,
     Date,
     Enum(&'static [&'static str]),
@@ -133,25 +140,61 @@ pub struct Key {
 }
 
 const fn opt(name: &'static str, ty: Type) -> Key {
-    Key { name, ty, required: false, non_empty: false }
+    Key {
+        name,
+        ty,
+        required: false,
+        non_empty: false,
+    }
 }
 
 const fn req(name: &'static str, ty: Type) -> Key {
-    Key { name, ty, required: true, non_empty: false }
+    Key {
+        name,
+        ty,
+        required: true,
+        non_empty: false,
+    }
 }
 
 const fn req_non_empty(name: &'static str, ty: Type) -> Key {
-    Key { name, ty, required: true, non_empty: true }
+    Key {
+        name,
+        ty,
+        required: true,
+        non_empty: true,
+    }
 }
 
 const STR: Type = Type::Str(StrFormat::Any);
 const DATE: Type = Type::Date;
 const BOOL: Type = Type::Bool;
 
-pub const ZONES: &[&str] = &["medical", "ehr", "clinical", "corporate", "guest", "iot", "dmz", "management", "flat"];
+pub const ZONES: &[&str] = &[
+    "medical",
+    "ehr",
+    "clinical",
+    "corporate",
+    "guest",
+    "iot",
+    "dmz",
+    "management",
+    "flat",
+];
 pub const SAFEGUARD_KINDS: &[&str] = &[
-    "firewall", "acl", "nac", "monitoring", "ids", "segmentation_gateway", "encryption_gateway", "jump_host",
-    "mfa_proxy", "physical", "backup", "antimalware", "other",
+    "firewall",
+    "acl",
+    "nac",
+    "monitoring",
+    "ids",
+    "segmentation_gateway",
+    "encryption_gateway",
+    "jump_host",
+    "mfa_proxy",
+    "physical",
+    "backup",
+    "antimalware",
+    "other",
 ];
 
 const ORGANIZATION: &[Key] = &[
@@ -189,19 +232,36 @@ const FLOW: &[Key] = &[
     opt("purpose", STR),
 ];
 
-const VENDOR_ROLES: Type = Type::Enum(&["manufacturer", "servicer", "cloud", "integrator", "reseller"]);
+const VENDOR_ROLES: Type = Type::Enum(&[
+    "manufacturer",
+    "servicer",
+    "cloud",
+    "integrator",
+    "reseller",
+]);
 
 const VENDOR: &[Key] = &[
     opt("label", STR),
     opt("roles", Type::List(&VENDOR_ROLES)),
     opt("ephi_access", BOOL),
     opt("remote_access", BOOL),
-    opt("baa", Type::Record(&[opt("signed", DATE), opt("expires", DATE), opt("reference", STR)])),
+    opt(
+        "baa",
+        Type::Record(&[
+            opt("signed", DATE),
+            opt("expires", DATE),
+            opt("reference", STR),
+        ]),
+    ),
     opt("safeguards_verified", DATE),
     opt("contact", STR),
 ];
 
-const OS: Type = Type::Record(&[opt("name", STR), opt("version", STR), opt("end_of_support", DATE)]);
+const OS: Type = Type::Record(&[
+    opt("name", STR),
+    opt("version", STR),
+    opt("end_of_support", DATE),
+]);
 
 const MODEL: &[Key] = &[
     req("vendor", VENDOR_REF),
@@ -209,14 +269,33 @@ const MODEL: &[Key] = &[
     opt(
         "kind",
         Type::Enum(&[
-            "infusion_pump", "patient_monitor", "imaging", "smart_bed", "ventilator", "lab_analyzer", "wearable",
-            "iot_sensor", "workstation", "server", "other",
+            "infusion_pump",
+            "patient_monitor",
+            "imaging",
+            "smart_bed",
+            "ventilator",
+            "lab_analyzer",
+            "wearable",
+            "iot_sensor",
+            "workstation",
+            "server",
+            "other",
         ]),
     ),
     opt("os", OS),
     opt("end_of_support", DATE),
-    opt("mds2", Type::Record(&[opt("received", DATE), opt("revision", STR), opt("reference", STR)])),
-    opt("fda", Type::Record(&[opt("submission", STR), opt("cyber_device", BOOL)])),
+    opt(
+        "mds2",
+        Type::Record(&[
+            opt("received", DATE),
+            opt("revision", STR),
+            opt("reference", STR),
+        ]),
+    ),
+    opt(
+        "fda",
+        Type::Record(&[opt("submission", STR), opt("cyber_device", BOOL)]),
+    ),
     opt("sbom", STR),
     opt(
         "supports",
@@ -246,12 +325,18 @@ const DEVICE: &[Key] = &[
     opt(
         "patch",
         Type::Record(&[
-            opt("status", Type::Enum(&["current", "behind", "vendor_managed", "unpatchable"])),
+            opt(
+                "status",
+                Type::Enum(&["current", "behind", "vendor_managed", "unpatchable"]),
+            ),
             opt("last", DATE),
             opt("reason", STR),
         ]),
     ),
-    opt("encryption", Type::Record(&[opt("at_rest", BOOL), opt("in_transit", BOOL)])),
+    opt(
+        "encryption",
+        Type::Record(&[opt("at_rest", BOOL), opt("in_transit", BOOL)]),
+    ),
     opt("mfa", BOOL),
     opt("audit_log", BOOL),
     opt("compensating", Type::List(&SAFEGUARD_REF)),
@@ -266,9 +351,15 @@ const DEVICE: &[Key] = &[
             opt("note", STR),
         ]),
     ),
-    opt("migration", Type::Record(&[opt("plan", STR), opt("by", DATE)])),
+    opt(
+        "migration",
+        Type::Record(&[opt("plan", STR), opt("by", DATE)]),
+    ),
     opt("decommissioned", DATE),
-    opt("disposal", Type::Record(&[opt("sanitized", DATE), opt("method", STR)])),
+    opt(
+        "disposal",
+        Type::Record(&[opt("sanitized", DATE), opt("method", STR)]),
+    ),
 ];
 
 const COVERABLE: Type = Type::Ref(&[Kind::Vlan, Kind::Device, Kind::Model]);
@@ -287,7 +378,10 @@ const AFFECTABLE: Type = Type::Ref(&[Kind::Device, Kind::Model]);
 const VULNERABILITY: &[Key] = &[
     opt("cve", Type::Str(StrFormat::Cve)),
     req_non_empty("affects", Type::List(&AFFECTABLE)),
-    req("severity", Type::Enum(&["critical", "high", "medium", "low"])),
+    req(
+        "severity",
+        Type::Enum(&["critical", "high", "medium", "low"]),
+    ),
     req("identified", DATE),
     opt("remediated", DATE),
     opt("mitigated_by", Type::List(&SAFEGUARD_REF)),

@@ -20,7 +20,11 @@ pub struct Span {
 
 impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
-        Span { file, start: clamp_u32(start), end: clamp_u32(end.max(start)) }
+        Span {
+            file,
+            start: clamp_u32(start),
+            end: clamp_u32(end.max(start)),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -36,7 +40,11 @@ impl Span {
         if self.file != other.file {
             return self;
         }
-        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 
     pub fn range(&self) -> std::ops::Range<usize> {
@@ -61,7 +69,11 @@ impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
         let text = text.into();
         let lines = LineIndex::new(&text);
-        SourceFile { path: path.into(), text, lines }
+        SourceFile {
+            path: path.into(),
+            text,
+            lines,
+        }
     }
 
     /// 1-based line and column (in Unicode scalar values) of a byte offset.
@@ -87,7 +99,10 @@ impl SourceMap {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(clamp_u32(i)), f))
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(clamp_u32(i)), f))
     }
 
     pub fn len(&self) -> usize {
@@ -108,15 +123,25 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
-        starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| clamp_u32(i + 1)));
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| clamp_u32(i + 1)),
+        );
         LineIndex { starts }
     }
 
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
-        let line = self.starts.partition_point(|&s| s as usize <= offset).saturating_sub(1);
+        let line = self
+            .starts
+            .partition_point(|&s| s as usize <= offset)
+            .saturating_sub(1);
         let start = self.starts.get(line).map_or(0, |&s| s as usize);
-        let column = text.get(start..offset).map_or(offset - start, |s| s.chars().count());
+        let column = text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
         (line + 1, column + 1)
     }
 }

@@ -23,13 +23,15 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in rows.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        rows[0][j] = j;
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            let mut d = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d = d.min(rows[i - 2][j - 2] + 1);
             }
@@ -45,7 +47,10 @@ mod tests {
 
     #[test]
     fn suggests_within_two_edits() {
-        assert_eq!(closest("encrypton", ["encryption", "mfa"]), Some("encryption"));
+        assert_eq!(
+            closest("encrypton", ["encryption", "mfa"]),
+            Some("encryption")
+        );
         assert_eq!(closest("devcie", ["device", "vendor"]), Some("device"));
         assert_eq!(closest("zzzz", ["device"]), None);
         assert_eq!(edit_distance("statsu", "status"), 1);

@@ -38,7 +38,9 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
     }
     for (kind, index) in [(Kind::Model, &by_model), (Kind::Vlan, &by_vlan)] {
         for id in inventory.of_kind(kind).to_vec() {
-            let list = index.get(&id).map_or_else(Vec::new, |ids| ids.iter().map(|&d| Val::Ref(d)).collect());
+            let list = index
+                .get(&id)
+                .map_or_else(Vec::new, |ids| ids.iter().map(|&d| Val::Ref(d)).collect());
             inventory.entities[id.index()].set("devices", Val::List(list));
         }
     }
@@ -54,7 +56,10 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
         }
         affected.sort_unstable();
         affected.dedup();
-        inventory.entities[id.index()].set("affected_devices", Val::List(affected.into_iter().map(Val::Ref).collect()));
+        inventory.entities[id.index()].set(
+            "affected_devices",
+            Val::List(affected.into_iter().map(Val::Ref).collect()),
+        );
     }
 }
 
@@ -115,7 +120,10 @@ impl DeviceFacts {
         }
         device.set("unsupported", Val::Bool(self.unsupported));
         device.set("unpatchable", Val::Bool(self.unpatchable));
-        device.set("covered_by", Val::List(self.covered_by.into_iter().map(Val::Ref).collect()));
+        device.set(
+            "covered_by",
+            Val::List(self.covered_by.into_iter().map(Val::Ref).collect()),
+        );
     }
 }
 
@@ -132,7 +140,9 @@ fn record(entity: &Entity, key: &str) -> Vec<Option<Attr>> {
 
 fn text(field: &Option<Attr>) -> Option<&str> {
     match field {
-        Some(Attr { val: Val::Str(s), .. }) => Some(s),
+        Some(Attr {
+            val: Val::Str(s), ..
+        }) => Some(s),
         _ => None,
     }
 }
@@ -141,7 +151,10 @@ fn device_facts(inventory: &Inventory, id: EntityId, covers: &Index, as_of: Date
     let device = inventory.entity(id);
     let active = !matches!(device.get("decommissioned"), Some(Val::Date(d)) if *d <= as_of);
     let uses: Vec<&str> = match device.get("ephi") {
-        Some(Val::List(uses)) => uses.iter().filter_map(|u| if let Val::Enum(u) = u { Some(*u) } else { None }).collect(),
+        Some(Val::List(uses)) => uses
+            .iter()
+            .filter_map(|u| if let Val::Enum(u) = u { Some(*u) } else { None })
+            .collect(),
         _ => Vec::new(),
     };
     let model = match device.get("model") {
@@ -152,21 +165,34 @@ fn device_facts(inventory: &Inventory, id: EntityId, covers: &Index, as_of: Date
     let own = record(device, "os");
     let model_os = model.map_or_else(|| vec![None; 3], |m| record(m, "os"));
     let inherit = |slot: usize| {
-        own[slot].clone().or_else(|| model_os[slot].clone().map(|attr| Attr { inherited: true, ..attr }))
+        own[slot].clone().or_else(|| {
+            model_os[slot].clone().map(|attr| Attr {
+                inherited: true,
+                ..attr
+            })
+        })
     };
     let name = inherit(OS_NAME);
     let version = inherit(OS_VERSION);
-    let same_as_model = text(&name) == text(&model_os[OS_NAME]) && text(&version) == text(&model_os[OS_VERSION]);
+    let same_as_model =
+        text(&name) == text(&model_os[OS_NAME]) && text(&version) == text(&model_os[OS_VERSION]);
     let os_end = own[OS_END].clone().or_else(|| {
         if same_as_model {
             if let Some(attr) = model_os[OS_END].clone() {
-                return Some(Attr { inherited: true, ..attr });
+                return Some(Attr {
+                    inherited: true,
+                    ..attr
+                });
             }
         }
-        text(&name).and_then(|n| os_support::lookup(n, text(&version))).map(|d| Attr::derived(Val::Date(d)))
+        text(&name)
+            .and_then(|n| os_support::lookup(n, text(&version)))
+            .map(|d| Attr::derived(Val::Date(d)))
     });
     let os_date = match &os_end {
-        Some(Attr { val: Val::Date(d), .. }) => Some(*d),
+        Some(Attr {
+            val: Val::Date(d), ..
+        }) => Some(*d),
         _ => None,
     };
     let product_date = match model.and_then(|m| m.get("end_of_support")) {
@@ -175,10 +201,20 @@ fn device_facts(inventory: &Inventory, id: EntityId, covers: &Index, as_of: Date
     };
     let end_of_support = os_date.into_iter().chain(product_date).min();
     let unsupported = end_of_support.is_some_and(|d| d < as_of);
-    let unpatchable = unsupported || matches!(device.field("patch", "status"), Some(Val::Enum("unpatchable")));
+    let unpatchable = unsupported
+        || matches!(
+            device.field("patch", "status"),
+            Some(Val::Enum("unpatchable"))
+        );
     let os = (name.is_some() || version.is_some() || os_end.is_some()).then(|| {
-        let span = device.attrs[Kind::Device.slot("os").unwrap_or(0)].as_ref().and_then(|a| a.span);
-        Attr { val: Val::Record(vec![name, version, os_end]), span, inherited: span.is_none() }
+        let span = device.attrs[Kind::Device.slot("os").unwrap_or(0)]
+            .as_ref()
+            .and_then(|a| a.span);
+        Attr {
+            val: Val::Record(vec![name, version, os_end]),
+            span,
+            inherited: span.is_none(),
+        }
     });
 
     let mut covered_by: Vec<EntityId> = Vec::new();

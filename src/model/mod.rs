@@ -50,11 +50,19 @@ pub struct Attr {
 
 impl Attr {
     pub fn new(val: Val, span: Span) -> Attr {
-        Attr { val, span: Some(span), inherited: false }
+        Attr {
+            val,
+            span: Some(span),
+            inherited: false,
+        }
     }
 
     pub fn derived(val: Val) -> Attr {
-        Attr { val, span: None, inherited: false }
+        Attr {
+            val,
+            span: None,
+            inherited: false,
+        }
     }
 }
 
@@ -80,8 +88,13 @@ impl Entity {
 
     /// A field of a nested record (`patch.status`).
     pub fn field(&self, record: &str, field: &str) -> Option<&Val> {
-        let Some(Val::Record(fields)) = self.get(record) else { return None };
-        let crate::schema::Type::Record(keys) = self.kind.slot_key(self.kind.slot(record)?)?.ty else { return None };
+        let Some(Val::Record(fields)) = self.get(record) else {
+            return None;
+        };
+        let crate::schema::Type::Record(keys) = self.kind.slot_key(self.kind.slot(record)?)?.ty
+        else {
+            return None;
+        };
         let (slot, _) = crate::schema::field(keys, field)?;
         fields.get(slot)?.as_ref().map(|a| &a.val)
     }

@@ -25,7 +25,9 @@ pub(super) fn reach(inventory: &Inventory) -> Vec<Reach> {
     let mut edges: HashMap<EntityId, Vec<(EntityId, bool)>> = HashMap::new();
     for &flow in inventory.of_kind(Kind::Flow) {
         let flow = inventory.entity(flow);
-        let (Some(Val::Ref(from)), Some(Val::Ref(to))) = (flow.get("from"), flow.get("to")) else { continue };
+        let (Some(Val::Ref(from)), Some(Val::Ref(to))) = (flow.get("from"), flow.get("to")) else {
+            continue;
+        };
         let guarded = matches!(flow.get("via"), Some(Val::List(via)) if !via.is_empty());
         edges.entry(*from).or_default().push((*to, guarded));
     }
@@ -43,7 +45,12 @@ pub(super) fn reach(inventory: &Inventory) -> Vec<Reach> {
     reach
 }
 
-fn reachable_zones(start: EntityId, edges: &HashMap<EntityId, Vec<(EntityId, bool)>>, unguarded_only: bool, zone_of: impl Fn(EntityId) -> u16) -> u16 {
+fn reachable_zones(
+    start: EntityId,
+    edges: &HashMap<EntityId, Vec<(EntityId, bool)>>,
+    unguarded_only: bool,
+    zone_of: impl Fn(EntityId) -> u16,
+) -> u16 {
     let mut seen = std::collections::HashSet::new();
     let mut stack = vec![start];
     let mut zones = 0;
@@ -66,16 +73,28 @@ pub(super) fn check_vlan_ids(inventory: &Inventory, errors: &mut Vec<Finding>) {
     let mut first_by_id: HashMap<i64, EntityId> = HashMap::new();
     for &vlan in inventory.of_kind(Kind::Vlan) {
         let entity = inventory.entity(vlan);
-        let Some(Val::Int(id)) = entity.get("id") else { continue };
-        let span_of = |e: &super::Entity| e.attrs[Kind::Vlan.slot("id").unwrap_or(0)].as_ref().and_then(|a| a.span).unwrap_or(e.name_span);
+        let Some(Val::Int(id)) = entity.get("id") else {
+            continue;
+        };
+        let span_of = |e: &super::Entity| {
+            e.attrs[Kind::Vlan.slot("id").unwrap_or(0)]
+                .as_ref()
+                .and_then(|a| a.span)
+                .unwrap_or(e.name_span)
+        };
         match first_by_id.get(id) {
             Some(&first) => {
                 let first = inventory.entity(first);
                 errors.push(
-                    Finding::language(Code::DuplicateVlanId, span_of(entity), "same id again", format!("vlans `{}` and `{}` share id {id}", first.name, entity.name))
-                        .with_secondary(span_of(first), format!("`{}` has id {id}", first.name))
-                        .with_entity("vlan", entity.name.clone())
-                        .with_help("each 802.1Q segment has its own id: fix one of them"),
+                    Finding::language(
+                        Code::DuplicateVlanId,
+                        span_of(entity),
+                        "same id again",
+                        format!("vlans `{}` and `{}` share id {id}", first.name, entity.name),
+                    )
+                    .with_secondary(span_of(first), format!("`{}` has id {id}", first.name))
+                    .with_entity("vlan", entity.name.clone())
+                    .with_help("each 802.1Q segment has its own id: fix one of them"),
                 );
             }
             None => {

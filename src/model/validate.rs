@@ -21,13 +21,23 @@ struct Names {
 }
 
 pub(super) fn validate(files: &[(FileId, Vec<Block>)], errors: &mut Vec<Finding>) -> Inventory {
-    let mut names = Names { ids: HashMap::new(), kinds: Vec::new(), spans: Vec::new() };
+    let mut names = Names {
+        ids: HashMap::new(),
+        kinds: Vec::new(),
+        spans: Vec::new(),
+    };
     let mut accepted: Vec<(&Block, Kind)> = Vec::new();
     let mut organization: Option<Span> = None;
     for block in files.iter().flat_map(|(_, blocks)| blocks) {
         let Some(kind) = Kind::parse(&block.kind.text) else {
             let message = format!("unknown block kind `{}`", block.kind.text);
-            errors.push(unknown_word(message, block.kind.span, "unknown block kind", &block.kind.text, KINDS.iter().map(|k| k.as_str())));
+            errors.push(unknown_word(
+                message,
+                block.kind.span,
+                "unknown block kind",
+                &block.kind.text,
+                KINDS.iter().map(|k| k.as_str()),
+            ));
             continue;
         };
         if let Some(&first) = names.ids.get(&block.name.text) {
@@ -42,9 +52,14 @@ pub(super) fn validate(files: &[(FileId, Vec<Block>)], errors: &mut Vec<Finding>
         if kind == Kind::Organization {
             if let Some(first) = organization {
                 errors.push(
-                    Finding::language(Code::DuplicateOrganization, block.name.span, "second organization", "the inventory has more than one `organization` block")
-                        .with_secondary(first, "first organization here")
-                        .with_help("merge them into one organization block"),
+                    Finding::language(
+                        Code::DuplicateOrganization,
+                        block.name.span,
+                        "second organization",
+                        "the inventory has more than one `organization` block",
+                    )
+                    .with_secondary(first, "first organization here")
+                    .with_help("merge them into one organization block"),
                 );
                 continue;
             }
@@ -59,22 +74,45 @@ pub(super) fn validate(files: &[(FileId, Vec<Block>)], errors: &mut Vec<Finding>
 
     let mut entities = Vec::with_capacity(accepted.len());
     for (block, kind) in accepted {
-        let mut converter = Converter { names: &names, errors: &mut *errors };
+        let mut converter = Converter {
+            names: &names,
+            errors: &mut *errors,
+        };
         let mut attrs = converter.record(&block.body, kind.keys(), kind.as_str(), &mut Vec::new());
         let mut extensions = Vec::new();
         converter.extensions(&block.body, &mut extensions);
         for (key, attr) in kind.keys().iter().zip(&attrs) {
             if key.required && attr.is_none() && !has_key(&block.body, key.name) {
                 errors.push(
-                    Finding::language(Code::MissingRequired, block.name.span, format!("missing `{}`", key.name), format!("{} `{}` is missing required attribute `{}`", kind.as_str(), block.name.text, key.name))
-                        .with_help(format!("add `{} = …` to the block", key.name)),
+                    Finding::language(
+                        Code::MissingRequired,
+                        block.name.span,
+                        format!("missing `{}`", key.name),
+                        format!(
+                            "{} `{}` is missing required attribute `{}`",
+                            kind.as_str(),
+                            block.name.text,
+                            key.name
+                        ),
+                    )
+                    .with_help(format!("add `{} = …` to the block", key.name)),
                 );
             }
         }
         attrs.resize(kind.slot_count(), None);
-        entities.push(Entity { kind, name: block.name.text.clone(), name_span: block.name.span, attrs, extensions });
+        entities.push(Entity {
+            kind,
+            name: block.name.text.clone(),
+            name_span: block.name.span,
+            attrs,
+            extensions,
+        });
     }
-    Inventory { entities, names: names.ids, ..Inventory::default() }
+    Inventory {
+        entities,
+        names: names.ids,
+        ..Inventory::default()
+    }
 }
 
 /// Whether the body states `key`, even with an invalid value (already reported).
@@ -82,7 +120,13 @@ fn has_key(body: &Body, key: &str) -> bool {
     body.items.iter().any(|item| item.key.text == key)
 }
 
-fn unknown_word<'a>(message: String, span: Span, label: &str, word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Finding {
+fn unknown_word<'a>(
+    message: String,
+    span: Span,
+    label: &str,
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Finding {
     let finding = Finding::language(Code::UnknownWord, span, label, message);
     match closest(word, candidates) {
         Some(suggestion) => finding.with_help(format!("did you mean `{suggestion}`?")),
@@ -97,7 +141,13 @@ struct Converter<'a> {
 
 impl Converter<'_> {
     /// Converts a body against `fields`; `first_seen` tracks duplicate extension keys.
-    fn record(&mut self, body: &Body, fields: &'static [Key], owner: &str, first_seen: &mut Vec<(String, Span)>) -> Vec<Option<Attr>> {
+    fn record(
+        &mut self,
+        body: &Body,
+        fields: &'static [Key],
+        owner: &str,
+        first_seen: &mut Vec<(String, Span)>,
+    ) -> Vec<Option<Attr>> {
         let mut slots: Vec<Option<Attr>> = vec![None; fields.len()];
         let mut seen: Vec<Option<Span>> = vec![None; fields.len()];
         for item in &body.items {
@@ -112,7 +162,13 @@ impl Converter<'_> {
             }
             let Some(slot) = fields.iter().position(|f| f.name == key) else {
                 let message = format!("unknown key `{key}` in `{owner}`");
-                self.errors.push(unknown_word(message, item.key.span, "unknown key", key, fields.iter().map(|f| f.name)));
+                self.errors.push(unknown_word(
+                    message,
+                    item.key.span,
+                    "unknown key",
+                    key,
+                    fields.iter().map(|f| f.name),
+                ));
                 continue;
             };
             if let Some(first) = seen[slot] {
@@ -128,19 +184,31 @@ impl Converter<'_> {
                 }
                 (ItemValue::Nested(inner), _) => {
                     self.errors.push(
-                        Finding::language(Code::InvalidValue, inner.span, "not a block", format!("`{key}` takes a value, not a block"))
-                            .with_help(format!("write `{key} = …`")),
+                        Finding::language(
+                            Code::InvalidValue,
+                            inner.span,
+                            "not a block",
+                            format!("`{key}` takes a value, not a block"),
+                        )
+                        .with_help(format!("write `{key} = …`")),
                     );
                     None
                 }
                 (ItemValue::Value(value), Type::Record(_)) => {
                     self.errors.push(
-                        Finding::language(Code::InvalidValue, value.span, "expected a block", format!("`{key}` is a block, not a value"))
-                            .with_help(format!("write `{key} {{ … }}`")),
+                        Finding::language(
+                            Code::InvalidValue,
+                            value.span,
+                            "expected a block",
+                            format!("`{key}` is a block, not a value"),
+                        )
+                        .with_help(format!("write `{key} {{ … }}`")),
                     );
                     None
                 }
-                (ItemValue::Value(value), ty) => self.value(value, ty, field).map(|val| Attr::new(val, value.span)),
+                (ItemValue::Value(value), ty) => self
+                    .value(value, ty, field)
+                    .map(|val| Attr::new(val, value.span)),
             };
         }
         slots
@@ -149,7 +217,10 @@ impl Converter<'_> {
     fn extensions(&self, body: &Body, out: &mut Vec<(String, Attr)>) {
         for item in &body.items {
             if item.key.text.starts_with("x_") && !out.iter().any(|(k, _)| *k == item.key.text) {
-                out.push((item.key.text.clone(), Attr::new(raw_value(&item.value), item.span())));
+                out.push((
+                    item.key.text.clone(),
+                    Attr::new(raw_value(&item.value), item.span()),
+                ));
             }
         }
     }
@@ -169,11 +240,28 @@ impl Converter<'_> {
     fn convert(&mut self, value: &Value, ty: Type, field: &Key) -> Result<Val, Option<Finding>> {
         let mismatch = || {
             Some(
-                Finding::language(Code::InvalidValue, value.span, format!("expected {}", describe(ty)), format!("`{}` expects {}, found {}", field.name, describe(ty), value.kind.describe()))
-                    .with_help(type_help(ty, &value.kind)),
+                Finding::language(
+                    Code::InvalidValue,
+                    value.span,
+                    format!("expected {}", describe(ty)),
+                    format!(
+                        "`{}` expects {}, found {}",
+                        field.name,
+                        describe(ty),
+                        value.kind.describe()
+                    ),
+                )
+                .with_help(type_help(ty, &value.kind)),
             )
         };
-        let invalid = |label: &str, message: String| Some(Finding::language(Code::InvalidValue, value.span, label, message));
+        let invalid = |label: &str, message: String| {
+            Some(Finding::language(
+                Code::InvalidValue,
+                value.span,
+                label,
+                message,
+            ))
+        };
         match (&value.kind, ty) {
             (ValueKind::Invalid, _) => Err(None),
             (_, Type::Either(first, second)) => {
@@ -189,26 +277,48 @@ impl Converter<'_> {
                 Ok(()) => Ok(Val::Str(text.as_str().into())),
                 Err(problem) => Err(invalid("invalid format", problem)),
             },
-            (ValueKind::Int(n), Type::Int { min, max }) if (min..=max).contains(n) => Ok(Val::Int(*n)),
-            (ValueKind::Int(n), Type::Int { min, max }) => {
-                Err(invalid("out of range", format!("`{}` must be from {min} to {max}, found {n}", field.name)))
+            (ValueKind::Int(n), Type::Int { min, max }) if (min..=max).contains(n) => {
+                Ok(Val::Int(*n))
             }
+            (ValueKind::Int(n), Type::Int { min, max }) => Err(invalid(
+                "out of range",
+                format!("`{}` must be from {min} to {max}, found {n}", field.name),
+            )),
             (ValueKind::Bool(b), Type::Bool) => Ok(Val::Bool(*b)),
             (ValueKind::Date(d), Type::Date) => Ok(Val::Date(*d)),
-            (ValueKind::Ident(word), Type::Enum(values)) => match values.iter().find(|v| **v == word) {
+            (ValueKind::Ident(word), Type::Enum(values)) => match values
+                .iter()
+                .find(|v| **v == word)
+            {
                 Some(v) => Ok(Val::Enum(v)),
                 None => {
-                    let finding = Finding::language(Code::InvalidValue, value.span, "unknown value", format!("`{word}` is not a valid `{}`", field.name));
+                    let finding = Finding::language(
+                        Code::InvalidValue,
+                        value.span,
+                        "unknown value",
+                        format!("`{word}` is not a valid `{}`", field.name),
+                    );
                     Err(Some(match closest(word, values.iter().copied()) {
-                        Some(s) => finding.with_help(format!("did you mean `{s}`? expected {}", describe(ty))),
+                        Some(s) => finding
+                            .with_help(format!("did you mean `{s}`? expected {}", describe(ty))),
                         None => finding.with_help(format!("expected {}", describe(ty))),
                     }))
                 }
             },
-            (ValueKind::Ident(word), Type::Ref(kinds)) => self.reference(word, value.span, kinds, field).map(Val::Ref).map_err(Some),
+            (ValueKind::Ident(word), Type::Ref(kinds)) => self
+                .reference(word, value.span, kinds, field)
+                .map(Val::Ref)
+                .map_err(Some),
             (ValueKind::List(items), Type::List(element)) => {
                 if field.non_empty && items.is_empty() {
-                    return Err(invalid("empty list", format!("`{}` must name at least one {}", field.name, describe(*element))));
+                    return Err(invalid(
+                        "empty list",
+                        format!(
+                            "`{}` must name at least one {}",
+                            field.name,
+                            describe(*element)
+                        ),
+                    ));
                 }
                 let mut values = Vec::with_capacity(items.len());
                 let mut ok = true;
@@ -224,24 +334,55 @@ impl Converter<'_> {
         }
     }
 
-    fn reference(&self, word: &str, span: Span, kinds: &[Kind], field: &Key) -> Result<EntityId, Finding> {
+    fn reference(
+        &self,
+        word: &str,
+        span: Span,
+        kinds: &[Kind],
+        field: &Key,
+    ) -> Result<EntityId, Finding> {
         let accepts = |kind: Kind| kinds.is_empty() || kinds.contains(&kind);
         match self.names.ids.get(word) {
             Some(&id) if accepts(self.names.kinds[id.index()]) => Ok(id),
             Some(&id) => {
                 let found = self.names.kinds[id.index()];
-                Err(Finding::language(Code::WrongReferenceKind, span, format!("this is a {}", found.as_str()), format!("`{word}` is a {}, but `{}` must name {}", found.as_str(), field.name, kinds_phrase(kinds)))
-                    .with_secondary(self.names.spans[id.index()], format!("`{word}` is defined here as a {}", found.as_str())))
+                Err(Finding::language(
+                    Code::WrongReferenceKind,
+                    span,
+                    format!("this is a {}", found.as_str()),
+                    format!(
+                        "`{word}` is a {}, but `{}` must name {}",
+                        found.as_str(),
+                        field.name,
+                        kinds_phrase(kinds)
+                    ),
+                )
+                .with_secondary(
+                    self.names.spans[id.index()],
+                    format!("`{word}` is defined here as a {}", found.as_str()),
+                ))
             }
             None => {
-                let candidates = self.names.ids.iter().filter(|(_, id)| accepts(self.names.kinds[id.index()])).map(|(name, _)| name.as_str());
-                let finding = Finding::language(Code::UnknownReference, span, "unknown name", format!("`{}` refers to unknown name `{word}`", field.name));
+                let candidates = self
+                    .names
+                    .ids
+                    .iter()
+                    .filter(|(_, id)| accepts(self.names.kinds[id.index()]))
+                    .map(|(name, _)| name.as_str());
+                let finding = Finding::language(
+                    Code::UnknownReference,
+                    span,
+                    "unknown name",
+                    format!("`{}` refers to unknown name `{word}`", field.name),
+                );
                 // Sorted candidates make the suggestion deterministic among equally close names.
                 let mut candidates: Vec<&str> = candidates.collect();
                 candidates.sort_unstable();
                 Err(match closest(word, candidates) {
                     Some(s) => finding.with_help(format!("did you mean `{s}`?")),
-                    None => finding.with_help(format!("no {} is named `{word}`", kinds_phrase(kinds))),
+                    None => {
+                        finding.with_help(format!("no {} is named `{word}`", kinds_phrase(kinds)))
+                    }
                 })
             }
         }
@@ -249,15 +390,25 @@ impl Converter<'_> {
 }
 
 fn duplicate_key(item: &Item, first: Span) -> Finding {
-    Finding::language(Code::DuplicateKey, item.key.span, "stated again here", format!("key `{}` is stated more than once", item.key.text))
-        .with_secondary(first, "first stated here")
-        .with_help("each key appears at most once in a block: remove one")
+    Finding::language(
+        Code::DuplicateKey,
+        item.key.span,
+        "stated again here",
+        format!("key `{}` is stated more than once", item.key.text),
+    )
+    .with_secondary(first, "first stated here")
+    .with_help("each key appears at most once in a block: remove one")
 }
 
 /// Extension values are kept as written, enum-like words as strings.
 fn raw_value(value: &ItemValue) -> Val {
     match value {
-        ItemValue::Nested(body) => Val::Record(body.items.iter().map(|item| Some(Attr::new(raw_value(&item.value), item.span()))).collect()),
+        ItemValue::Nested(body) => Val::Record(
+            body.items
+                .iter()
+                .map(|item| Some(Attr::new(raw_value(&item.value), item.span())))
+                .collect(),
+        ),
         ItemValue::Value(value) => raw_scalar(&value.kind),
     }
 }
@@ -317,9 +468,13 @@ pub fn describe(ty: Type) -> String {
 
 fn type_help(ty: Type, found: &ValueKind) -> String {
     match (ty, found) {
-        (Type::Enum(_) | Type::Ref(_), ValueKind::Str(_)) => "write names and enum values without quotes".into(),
+        (Type::Enum(_) | Type::Ref(_), ValueKind::Str(_)) => {
+            "write names and enum values without quotes".into()
+        }
         (Type::Str(_), ValueKind::Ident(_)) => "strings are written in double quotes".into(),
-        (Type::Str(_), ValueKind::Int(_) | ValueKind::Date(_)) => "write it in double quotes to make it a string".into(),
+        (Type::Str(_), ValueKind::Int(_) | ValueKind::Date(_)) => {
+            "write it in double quotes to make it a string".into()
+        }
         (Type::List(_), _) => "write a list as `[a, b]`".into(),
         _ => format!("expected {}", describe(ty)),
     }
@@ -345,7 +500,10 @@ fn check_format(text: &str, format: StrFormat) -> Result<(), String> {
 
 fn is_mac(text: &str) -> bool {
     let parts: Vec<&str> = text.split(':').collect();
-    parts.len() == 6 && parts.iter().all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()))
+    parts.len() == 6
+        && parts
+            .iter()
+            .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn is_cve(text: &str) -> bool {
@@ -353,7 +511,12 @@ fn is_cve(text: &str) -> bool {
     let (Some("CVE"), Some(year), Some(number)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
-    year.len() == 4 && number.len() >= 4 && year.bytes().chain(number.bytes()).all(|b| b.is_ascii_digit())
+    year.len() == 4
+        && number.len() >= 4
+        && year
+            .bytes()
+            .chain(number.bytes())
+            .all(|b| b.is_ascii_digit())
 }
 
 fn check_cidr(text: &str) -> Result<(), String> {
@@ -370,7 +533,9 @@ fn check_cidr(text: &str) -> Result<(), String> {
     }
     let host_bits = u128::MAX.checked_shr(prefix).unwrap_or(0);
     if bits & host_bits != 0 {
-        return Err(format!("`{text}` has host bits set: the subnet address must end where the prefix does"));
+        return Err(format!(
+            "`{text}` has host bits set: the subnet address must end where the prefix does"
+        ));
     }
     Ok(())
 }

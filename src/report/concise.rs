@@ -7,11 +7,21 @@ use super::{Report, summary_line};
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for finding in report.findings.iter().filter(|f| f.waived_by.is_none()) {
-        let place = match finding.primary.as_ref().and_then(|l| report.location(l.span)) {
+        let place = match finding
+            .primary
+            .as_ref()
+            .and_then(|l| report.location(l.span))
+        {
             Some(at) => format!("{}:{}:{}", at.file, at.line, at.column),
             None => report.root.clone(),
         };
-        let _ = writeln!(out, "{place}: {}[{}] {}", finding.severity.as_str(), finding.rule.id, finding.message);
+        let _ = writeln!(
+            out,
+            "{place}: {}[{}] {}",
+            finding.severity.as_str(),
+            finding.rule.id,
+            finding.message
+        );
     }
     if report.policies_skipped {
         let _ = writeln!(out, "{}", super::POLICIES_SKIPPED);

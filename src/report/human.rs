@@ -5,7 +5,9 @@
 use std::fmt::{self, Write};
 use std::sync::Arc;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
 
 use super::{Report, summary_line};
 use crate::finding::{Finding, Label, Severity};
@@ -51,7 +53,9 @@ impl Diagnostic for Rendered {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -59,11 +63,15 @@ impl Diagnostic for Rendered {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        (!self.labels.is_empty()).then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
+        (!self.labels.is_empty())
+            .then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        (!self.related.is_empty()).then(|| Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)) as Box<dyn Iterator<Item = &'a dyn Diagnostic>>)
+        (!self.related.is_empty()).then(|| {
+            Box::new(self.related.iter().map(|r| r as &dyn Diagnostic))
+                as Box<dyn Iterator<Item = &'a dyn Diagnostic>>
+        })
     }
 }
 
@@ -82,7 +90,11 @@ fn named_source(report: &Report, label: &Label) -> Option<NamedSource<Arc<str>>>
 
 fn labeled(label: &Label, primary: bool) -> LabeledSpan {
     let span = (label.span.start as usize, label.span.len());
-    if primary { LabeledSpan::new_primary_with_span(Some(label.text.clone()), span) } else { LabeledSpan::new_with_span(Some(label.text.clone()), span) }
+    if primary {
+        LabeledSpan::new_primary_with_span(Some(label.text.clone()), span)
+    } else {
+        LabeledSpan::new_with_span(Some(label.text.clone()), span)
+    }
 }
 
 fn to_rendered(report: &Report, finding: &Finding) -> Rendered {
@@ -102,7 +114,11 @@ fn to_rendered(report: &Report, finding: &Finding) -> Rendered {
         labels.push(labeled(primary, true));
     }
     for secondary in &finding.secondary {
-        if finding.primary.as_ref().is_some_and(|p| p.span.file == secondary.span.file) {
+        if finding
+            .primary
+            .as_ref()
+            .is_some_and(|p| p.span.file == secondary.span.file)
+        {
             labels.push(labeled(secondary, false));
         } else {
             related.push(Rendered {
@@ -117,10 +133,18 @@ fn to_rendered(report: &Report, finding: &Finding) -> Rendered {
         }
     }
     Rendered {
-        header: format!("{}[{}] {}", finding.severity.as_str(), finding.rule.id, finding.rule.name),
+        header: format!(
+            "{}[{}] {}",
+            finding.severity.as_str(),
+            finding.rule.id,
+            finding.rule.name
+        ),
         message: finding.message.clone(),
         severity: miette_severity(finding.severity),
-        source: finding.primary.as_ref().and_then(|p| named_source(report, p)),
+        source: finding
+            .primary
+            .as_ref()
+            .and_then(|p| named_source(report, p)),
         labels,
         help: (!help.is_empty()).then_some(help),
         related,
@@ -128,13 +152,25 @@ fn to_rendered(report: &Report, finding: &Finding) -> Rendered {
 }
 
 pub fn render(report: &Report, style: Style) -> String {
-    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
     let mut out = String::new();
     for finding in report.findings.iter().filter(|f| f.waived_by.is_none()) {
         let rendered = to_rendered(report, finding);
         if handler.render_report(&mut out, &rendered).is_err() {
-            let _ = writeln!(out, "{}[{}] {}", finding.severity.as_str(), finding.rule.id, finding.message);
+            let _ = writeln!(
+                out,
+                "{}[{}] {}",
+                finding.severity.as_str(),
+                finding.rule.id,
+                finding.message
+            );
         }
         out.push('\n');
     }

@@ -81,7 +81,10 @@ struct JsonSpan {
 
 /// One finding as the JSON outputs (check and diff) show it.
 pub fn finding<'a>(report: &Report<'a>, finding: &'a Finding) -> JsonFinding<'a> {
-    let location = finding.primary.as_ref().and_then(|l| report.location(l.span));
+    let location = finding
+        .primary
+        .as_ref()
+        .and_then(|l| report.location(l.span));
     JsonFinding {
         id: &finding.rule.id,
         name: &finding.rule.name,
@@ -89,7 +92,10 @@ pub fn finding<'a>(report: &Report<'a>, finding: &'a Finding) -> JsonFinding<'a>
         pack: &finding.rule.pack,
         cite: &finding.rule.cite,
         message: &finding.message,
-        entity: finding.entity.as_ref().map(|e| Entity { kind: e.kind, name: &e.name }),
+        entity: finding.entity.as_ref().map(|e| Entity {
+            kind: e.kind,
+            name: &e.name,
+        }),
         file: location.as_ref().map(|l| l.file),
         span: location.map(|l| JsonSpan {
             offset: l.offset,
@@ -109,7 +115,10 @@ pub fn render(report: &Report) -> String {
     let s = report.summary;
     let document = Document {
         version: 1,
-        tool: Tool { name: "wardline", version: env!("CARGO_PKG_VERSION") },
+        tool: Tool {
+            name: "wardline",
+            version: env!("CARGO_PKG_VERSION"),
+        },
         as_of: report.as_of.to_string(),
         root: &report.root,
         summary: Summary {

@@ -36,7 +36,11 @@ pub struct Summary {
 impl Summary {
     /// Counts unwaived findings by severity; waived ones separately.
     pub fn new(findings: &[Finding], sources: &SourceMap, inventory: &Inventory) -> Summary {
-        let mut summary = Summary { files: sources.len(), entities: inventory.entities.len(), ..Summary::default() };
+        let mut summary = Summary {
+            files: sources.len(),
+            entities: inventory.entities.len(),
+            ..Summary::default()
+        };
         for finding in findings {
             if finding.waived_by.is_some() {
                 summary.waived += 1;
@@ -69,7 +73,15 @@ impl<'a> Report<'a> {
         let file = self.sources.get(span.file)?;
         let (line, column) = file.line_col(span.start as usize);
         let (end_line, end_column) = file.line_col(span.end as usize);
-        Some(Location { file: &file.path, offset: span.start as usize, length: span.len(), line, column, end_line, end_column })
+        Some(Location {
+            file: &file.path,
+            offset: span.start as usize,
+            length: span.len(),
+            line,
+            column,
+            end_line,
+            end_column,
+        })
     }
 
     pub fn count_of(&self, kind: Kind) -> usize {
@@ -110,15 +122,25 @@ fn counted(count: usize, one: &str, many: &str) -> String {
 /// `3 errors, 2 warnings (1 waived) in 12 files, 840 entities, as of 2026-11-29`
 pub fn summary_line(report: &Report) -> String {
     let s = report.summary;
-    let mut line = format!("{}, {}", counted(s.errors, "error", "errors"), counted(s.warnings, "warning", "warnings"));
+    let mut line = format!(
+        "{}, {}",
+        counted(s.errors, "error", "errors"),
+        counted(s.warnings, "warning", "warnings")
+    );
     if s.infos > 0 {
         line.push_str(&format!(", {}", counted(s.infos, "info", "infos")));
     }
     if s.waived > 0 {
         line.push_str(&format!(" ({} waived)", s.waived));
     }
-    line.push_str(&format!(" in {}, {}, as of {}", counted(s.files, "file", "files"), counted(s.entities, "entity", "entities"), report.as_of));
+    line.push_str(&format!(
+        " in {}, {}, as of {}",
+        counted(s.files, "file", "files"),
+        counted(s.entities, "entity", "entities"),
+        report.as_of
+    ));
     line
 }
 
-pub const POLICIES_SKIPPED: &str = "policies were not evaluated: fix the language errors above first";
+pub const POLICIES_SKIPPED: &str =
+    "policies were not evaluated: fix the language errors above first";

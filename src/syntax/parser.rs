@@ -34,7 +34,12 @@ pub struct PError {
 
 impl ParseError<&str> for PError {
     fn from_error_kind(input: &str, _kind: ErrorKind) -> Self {
-        PError::at(input, 0, format!("unexpected {}", describe_token(input)), "unexpected here")
+        PError::at(
+            input,
+            0,
+            format!("unexpected {}", describe_token(input)),
+            "unexpected here",
+        )
     }
 
     fn append(_input: &str, _kind: ErrorKind, other: Self) -> Self {
@@ -43,13 +48,24 @@ impl ParseError<&str> for PError {
 
     fn or(self, other: Self) -> Self {
         // Keep the error that got farthest into the input: it is the most specific.
-        if other.rest_len < self.rest_len { other } else { self }
+        if other.rest_len < self.rest_len {
+            other
+        } else {
+            self
+        }
     }
 }
 
 impl PError {
     fn at(input: &str, len: usize, message: impl Into<String>, label: impl Into<String>) -> PError {
-        PError { rest_len: input.len(), len, message: message.into(), label: label.into(), help: None, context: None }
+        PError {
+            rest_len: input.len(),
+            len,
+            message: message.into(),
+            label: label.into(),
+            help: None,
+            context: None,
+        }
     }
 
     fn help(mut self, help: impl Into<String>) -> PError {
@@ -73,8 +89,8 @@ fn describe_token(input: &str) -> String {
         return "end of line".into();
     }
     if is_ident_start(c) {
-        let word: String = input.chars().take_while(|&c| is_ident_char(c)).take(40).collect();
-        return format!("`{word}`");
+        let end = input.find(|c| !is_ident_char(c)).unwrap_or(input.len());
+        return format!("`{}`", clip(&input[..end]));
     }
     if c == '"' {
         return "a string".into();
@@ -83,6 +99,14 @@ fn describe_token(input: &str) -> String {
         return "a number".into();
     }
     format!("`{}`", c.escape_debug())
+}
+
+/// Shows a word in a message, shortened so a pathological 10 MB name stays readable.
+fn clip(word: &str) -> String {
+    match word.char_indices().nth(40) {
+        Some((end, _)) => format!("{}…", &word[..end]),
+        None => word.to_owned(),
+    }
 }
 
 fn token_len(input: &str) -> usize {
@@ -135,26 +159,59 @@ impl<'s> Cursor<'s> {
 
     fn ident(&self, input: &'s str) -> PResult<'s, Ident> {
         let (rest, text) = identifier(input)?;
-        Ok((rest, Ident { text: text.to_owned(), span: self.span(input, rest) }))
+        Ok((
+            rest,
+            Ident {
+                text: text.to_owned(),
+                span: self.span(input, rest),
+            },
+        ))
     }
 
     fn block(&mut self, input: &'s str) -> PResult<'s, Block> {
         let (rest, kind) = self.ident(input).map_err(|_| {
-            nom::Err::Failure(
-                PError::at(input, token_len(input), format!("expected a block kind, found {}", describe_token(input)), "expected a block such as `device name { … }`"),
-            )
+            nom::Err::Failure(PError::at(
+                input,
+                token_len(input),
+                format!("expected a block kind, found {}", describe_token(input)),
+                "expected a block such as `device name { … }`",
+            ))
         })?;
         let rest = trivia(rest);
         let (rest, name) = match self.ident(rest) {
             Ok(ok) => ok,
             Err(_) => {
-                return fail(PError::at(rest, token_len(rest), format!("expected a name after `{}`, found {}", kind.text, describe_token(rest)), "expected a name")
-                    .help(format!("a block is written `{} some-name {{ … }}`", kind.text)));
+                return fail(
+                    PError::at(
+                        rest,
+                        token_len(rest),
+                        format!(
+                            "expected a name after `{}`, found {}",
+                            clip(&kind.text),
+                            describe_token(rest)
+                        ),
+                        "expected a name",
+                    )
+                    .help(format!(
+                        "a block is written `{} some-name {{ … }}`",
+                        clip(&kind.text)
+                    )),
+                );
             }
         };
         let rest = trivia(rest);
         let Some(rest) = rest.strip_prefix('{') else {
-            return fail(PError::at(rest, token_len(rest), format!("expected `{{` after `{} {}`, found {}", kind.text, name.text, describe_token(rest)), "expected `{`"));
+            return fail(PError::at(
+                rest,
+                token_len(rest),
+                format!(
+                    "expected `{{` after `{} {}`, found {}",
+                    clip(&kind.text),
+                    clip(&name.text),
+                    describe_token(rest)
+                ),
+                "expected `{`",
+            ));
         };
         let open = &input[input.len() - rest.len() - 1..];
         let closes = format!("{} {}", kind.text, name.text);
@@ -163,48 +220,115 @@ impl<'s> Cursor<'s> {
     }
 
     /// Parses items up to the matching `}`; `open` starts at the `{`.
-    fn body(&mut self, open: &'s str, mut input: &'s str, closes: &str, depth: usize) -> PResult<'s, Body> {
+    fn body(
+        &mut self,
+        open: &'s str,
+        mut input: &'s str,
+        closes: &str,
+        depth: usize,
+    ) -> PResult<'s, Body> {
         if depth > MAX_DEPTH {
-            return fail(PError::at(open, 1, format!("blocks are nested more than {MAX_DEPTH} levels deep"), "too deeply nested"));
+            return fail(PError::at(
+                open,
+                1,
+                format!("blocks are nested more than {MAX_DEPTH} levels deep"),
+                "too deeply nested",
+            ));
         }
         let mut items = Vec::new();
         loop {
             input = trivia(input);
             if let Some(rest) = input.strip_prefix('}') {
-                return Ok((rest, Body { items, span: self.span(open, rest) }));
+                return Ok((
+                    rest,
+                    Body {
+                        items,
+                        span: self.span(open, rest),
+                    },
+                ));
             }
             if input.is_empty() {
-                let mut error = PError::at(input, 0, format!("expected `}}` to close `{closes}`"), "file ends here");
+                let mut error = PError::at(
+                    input,
+                    0,
+                    format!("expected `}}` to close `{}`", clip(closes)),
+                    "file ends here",
+                );
                 error.context = Some((self.offset(open), 1, "block opened here".into()));
                 return fail(error);
             }
             let Ok((rest, key)) = self.ident(input) else {
-                return fail(PError::at(input, token_len(input), format!("expected a key or `}}` in `{closes}`, found {}", describe_token(input)), "expected a key"));
+                return fail(PError::at(
+                    input,
+                    token_len(input),
+                    format!(
+                        "expected a key or `}}` in `{}`, found {}",
+                        clip(closes),
+                        describe_token(input)
+                    ),
+                    "expected a key",
+                ));
             };
             let after_key = trivia(rest);
             if let Some(rest) = after_key.strip_prefix('=') {
                 let (rest, value) = self.value(trivia(rest), &key.text, depth)?;
-                items.push(Item { key, value: ItemValue::Value(value) });
+                items.push(Item {
+                    key,
+                    value: ItemValue::Value(value),
+                });
                 input = rest;
             } else if let Some(rest) = after_key.strip_prefix('{') {
-                let open = &after_key[..];
+                let open = after_key;
                 let (rest, body) = self.body(open, rest, &key.text, depth + 1)?;
-                items.push(Item { key, value: ItemValue::Nested(body) });
+                items.push(Item {
+                    key,
+                    value: ItemValue::Nested(body),
+                });
                 input = rest;
             } else if starts_block_header(input) {
-                let mut error = PError::at(input, key.span.len(), format!("expected `}}` to close `{closes}` before the next block"), "next block starts here");
+                let mut error = PError::at(
+                    input,
+                    key.span.len(),
+                    format!(
+                        "expected `}}` to close `{}` before the next block",
+                        clip(closes)
+                    ),
+                    "next block starts here",
+                );
                 error.context = Some((self.offset(open), 1, "block opened here".into()));
                 return fail(error);
             } else {
-                return fail(PError::at(after_key, token_len(after_key), format!("expected `=` or `{{` after key `{}`, found {}", key.text, describe_token(after_key)), "expected `=` or `{`")
-                    .help(format!("write `{} = value` or `{} {{ … }}`", key.text, key.text)));
+                return fail(
+                    PError::at(
+                        after_key,
+                        token_len(after_key),
+                        format!(
+                            "expected `=` or `{{` after key `{}`, found {}",
+                            clip(&key.text),
+                            describe_token(after_key)
+                        ),
+                        "expected `=` or `{`",
+                    )
+                    .help(format!(
+                        "write `{0} = value` or `{0} {{ … }}`",
+                        clip(&key.text)
+                    )),
+                );
             }
         }
     }
 
     fn value(&mut self, input: &'s str, key: &str, depth: usize) -> PResult<'s, Value> {
         let Some(first) = input.chars().next() else {
-            return fail(PError::at(input, 0, format!("expected a value after `{key} =`, found end of file"), "expected a value"));
+            return fail(PError::at(
+                input,
+                0,
+                format!(
+                    "expected a value after `{} =`, found end of file",
+                    clip(key)
+                ),
+                "expected a value",
+            ));
         };
         let (rest, kind) = match first {
             '"' => self.string(input)?,
@@ -220,16 +344,27 @@ impl<'s> Cursor<'s> {
                 (rest, kind)
             }
             _ => {
-                return fail(PError::at(input, token_len(input), format!("expected a value after `{key} =`, found {}", describe_token(input)), "expected a value")
+                return fail(PError::at(input, token_len(input), format!("expected a value after `{} =`, found {}", clip(key), describe_token(input)), "expected a value")
                     .help("a value is a \"string\", an integer, true or false, a date YYYY-MM-DD, a name, or a [list]"));
             }
         };
-        Ok((rest, Value { kind, span: self.span(input, rest) }))
+        Ok((
+            rest,
+            Value {
+                kind,
+                span: self.span(input, rest),
+            },
+        ))
     }
 
     fn list(&mut self, open: &'s str, key: &str, depth: usize) -> PResult<'s, ValueKind> {
         if depth + 1 > MAX_DEPTH {
-            return fail(PError::at(open, 1, format!("lists are nested more than {MAX_DEPTH} levels deep"), "too deeply nested"));
+            return fail(PError::at(
+                open,
+                1,
+                format!("lists are nested more than {MAX_DEPTH} levels deep"),
+                "too deeply nested",
+            ));
         }
         let mut input = trivia(&open[1..]);
         let mut values = Vec::new();
@@ -243,7 +378,16 @@ impl<'s> Cursor<'s> {
             if let Some(rest) = input.strip_prefix(',') {
                 input = trivia(rest);
             } else if !input.starts_with(']') {
-                let mut error = PError::at(input, token_len(input), format!("expected `,` or `]` in the list of `{key}`, found {}", describe_token(input)), "expected `,` or `]`");
+                let mut error = PError::at(
+                    input,
+                    token_len(input),
+                    format!(
+                        "expected `,` or `]` in the list of `{}`, found {}",
+                        clip(key),
+                        describe_token(input)
+                    ),
+                    "expected `,` or `]`",
+                );
                 error.context = Some((self.offset(open), 1, "list opened here".into()));
                 return fail(error);
             }
@@ -257,8 +401,15 @@ impl<'s> Cursor<'s> {
             match c {
                 '"' => return Ok((&input[i + 1..], ValueKind::Str(text))),
                 '\n' | '\r' => {
-                    return fail(PError::at(input, i, "unterminated string", "this string has no closing `\"` on its line")
-                        .help("strings end on the line they start; write a line break as `\\n`"));
+                    return fail(
+                        PError::at(
+                            input,
+                            i,
+                            "unterminated string",
+                            "this string has no closing `\"` on its line",
+                        )
+                        .help("strings end on the line they start; write a line break as `\\n`"),
+                    );
                 }
                 '\\' => {
                     let escaped = match chars.next() {
@@ -271,8 +422,15 @@ impl<'s> Cursor<'s> {
                         other => {
                             let rest = &input[i..];
                             let shown = other.map_or(String::new(), |(_, c)| c.to_string());
-                            return fail(PError::at(rest, 1 + shown.len(), format!("unknown escape `\\{shown}` in string"), "unknown escape")
-                                .help("the escapes are \\\\ \\\" \\n \\t \\r and \\u{…}"));
+                            return fail(
+                                PError::at(
+                                    rest,
+                                    1 + shown.len(),
+                                    format!("unknown escape `\\{shown}` in string"),
+                                    "unknown escape",
+                                )
+                                .help("the escapes are \\\\ \\\" \\n \\t \\r and \\u{…}"),
+                            );
                         }
                     };
                     text.push(escaped);
@@ -280,13 +438,33 @@ impl<'s> Cursor<'s> {
                 c => text.push(c),
             }
         }
-        fail(PError::at(input, input.len(), "unterminated string", "this string has no closing `\"`"))
+        fail(PError::at(
+            input,
+            input.len(),
+            "unterminated string",
+            "this string has no closing `\"`",
+        ))
     }
 
-    fn unicode_escape(&self, input: &'s str, backslash: usize, chars: &mut impl Iterator<Item = (usize, char)>) -> Result<char, nom::Err<PError>> {
+    fn unicode_escape(
+        &self,
+        input: &'s str,
+        backslash: usize,
+        chars: &mut impl Iterator<Item = (usize, char)>,
+    ) -> Result<char, nom::Err<PError>> {
         let rest = &input[backslash..];
         let end = rest.find('}').filter(|&end| end <= 10);
-        let bad = |message: &str| nom::Err::Failure(PError::at(rest, end.map_or(2, |e| e + 1), message.to_owned(), "invalid escape").help("write a code point as `\\u{1F600}`: 1 to 6 hex digits"));
+        let bad = |message: &str| {
+            nom::Err::Failure(
+                PError::at(
+                    rest,
+                    end.map_or(2, |e| e + 1),
+                    message.to_owned(),
+                    "invalid escape",
+                )
+                .help("write a code point as `\\u{1F600}`: 1 to 6 hex digits"),
+            )
+        };
         let Some(end) = end.filter(|_| rest[2..].starts_with('{')) else {
             return Err(bad("invalid unicode escape"));
         };
@@ -294,7 +472,10 @@ impl<'s> Cursor<'s> {
         if hex.is_empty() || hex.len() > 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(bad("invalid unicode escape"));
         }
-        let c = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32).ok_or_else(|| bad("escape is not a unicode scalar value"))?;
+        let c = u32::from_str_radix(hex, 16)
+            .ok()
+            .and_then(char::from_u32)
+            .ok_or_else(|| bad("escape is not a unicode scalar value"))?;
         for _ in 0..hex.len() + 2 {
             chars.next();
         }
@@ -302,30 +483,53 @@ impl<'s> Cursor<'s> {
     }
 
     fn number_or_date(&mut self, input: &'s str) -> PResult<'s, ValueKind> {
-        let digits = |i: &'s str| take_while1::<_, &str, PError>(|c: char| c.is_ascii_digit()).parse(i);
+        let digits =
+            |i: &'s str| take_while1::<_, &str, PError>(|c: char| c.is_ascii_digit()).parse(i);
         let date_shape = recognize((digits, tag("-"), digits, tag("-"), digits)).parse(input);
         let (rest, kind) = match date_shape {
             Ok((rest, text)) => {
                 let kind = match Date::parse(text) {
                     Some(date) => ValueKind::Date(date),
                     None if is_ymd_shape(text) => {
-                        self.invalid(input, rest, format!("`{text}` is not a calendar date"), "not a real date");
+                        self.invalid(
+                            input,
+                            rest,
+                            format!("`{text}` is not a calendar date"),
+                            "not a real date",
+                        );
                         ValueKind::Invalid
                     }
                     None => {
-                        return fail(PError::at(input, text.len(), format!("`{text}` is not a date: write dates as YYYY-MM-DD"), "malformed date"));
+                        return fail(PError::at(
+                            input,
+                            text.len(),
+                            format!("`{text}` is not a date: write dates as YYYY-MM-DD"),
+                            "malformed date",
+                        ));
                     }
                 };
                 (rest, kind)
             }
             Err(_) => {
-                let (rest, text) = recognize((nom::combinator::opt(tag("-")), digits)).parse(input).map_err(|_| {
-                    nom::Err::Failure(PError::at(input, 1, "expected a number after `-`", "expected digits"))
-                })?;
+                let (rest, text) = recognize((nom::combinator::opt(tag("-")), digits))
+                    .parse(input)
+                    .map_err(|_| {
+                        nom::Err::Failure(PError::at(
+                            input,
+                            1,
+                            "expected a number after `-`",
+                            "expected digits",
+                        ))
+                    })?;
                 let kind = match text.parse::<i64>() {
                     Ok(n) => ValueKind::Int(n),
                     Err(_) => {
-                        self.invalid(input, rest, format!("integer `{text}` does not fit in 64 bits"), "out of range");
+                        self.invalid(
+                            input,
+                            rest,
+                            format!("integer `{text}` does not fit in 64 bits"),
+                            "out of range",
+                        );
                         ValueKind::Invalid
                     }
                 };
@@ -341,7 +545,12 @@ impl<'s> Cursor<'s> {
     }
 
     fn invalid(&mut self, start: &str, end: &str, message: String, label: &str) {
-        self.value_errors.push(Finding::language(Code::InvalidValue, self.span(start, end), label, message));
+        self.value_errors.push(Finding::language(
+            Code::InvalidValue,
+            self.span(start, end),
+            label,
+            message,
+        ));
     }
 }
 
@@ -375,7 +584,11 @@ fn next_block_line(src: &str, from: usize) -> Option<usize> {
 
 /// Parses one file's text into its blocks plus every syntax and value error.
 pub fn parse(file: FileId, src: &str) -> (Vec<Block>, Vec<Finding>) {
-    let mut cursor = Cursor { src, file, value_errors: Vec::new() };
+    let mut cursor = Cursor {
+        src,
+        file,
+        value_errors: Vec::new(),
+    };
     let mut blocks = Vec::new();
     let mut errors = Vec::new();
     let mut input = trivia(src.strip_prefix('\u{feff}').unwrap_or(src));
@@ -404,7 +617,12 @@ pub fn parse(file: FileId, src: &str) -> (Vec<Block>, Vec<Finding>) {
 fn syntax_finding(file: FileId, src: &str, error: PError) -> Finding {
     let start = src.len() - error.rest_len;
     let end = (start + error.len).min(src.len());
-    let mut finding = Finding::language(Code::Syntax, Span::new(file, start, end), error.label, error.message);
+    let mut finding = Finding::language(
+        Code::Syntax,
+        Span::new(file, start, end),
+        error.label,
+        error.message,
+    );
     if let Some(help) = error.help {
         finding = finding.with_help(help);
     }
@@ -426,24 +644,47 @@ mod tests {
 
     fn first_error(src: &str) -> String {
         let (_, errors) = parse(FileId(0), src);
-        errors.first().map(|e| e.message.clone()).unwrap_or_default()
+        errors
+            .first()
+            .map(|e| e.message.clone())
+            .unwrap_or_default()
     }
 
     #[test]
     fn parses_values_on_one_line() {
-        let blocks = parse_ok("device a { os { name = \"Windows 7\" version = \"SP1\" } ip = \"10.0.0.1\" n = -3 ok = true d = 2024-02-29 l = [x, y,] e = [] }");
+        let blocks = parse_ok(
+            "device a { os { name = \"Windows 7\" version = \"SP1\" } ip = \"10.0.0.1\" n = -3 ok = true d = 2024-02-29 l = [x, y,] e = [] }",
+        );
         assert_eq!(blocks.len(), 1);
         assert_eq!(blocks[0].body.items.len(), 7);
     }
 
     #[test]
     fn names_what_was_expected() {
-        assert_eq!(first_error("device a {\n patch 3\n}"), "expected `=` or `{` after key `patch`, found a number");
-        assert_eq!(first_error("device a {\n label = \"abc\n}"), "unterminated string");
-        assert_eq!(first_error("device a { label = \"\\q\" }"), "unknown escape `\\q` in string");
-        assert_eq!(first_error("device a {\n"), "expected `}` to close `device a`");
-        assert_eq!(first_error("device a { x = [1 2] }"), "expected `,` or `]` in the list of `x`, found a number");
-        assert_eq!(first_error("device a { x = 2025-1-1 }"), "`2025-1-1` is not a date: write dates as YYYY-MM-DD");
+        assert_eq!(
+            first_error("device a {\n patch 3\n}"),
+            "expected `=` or `{` after key `patch`, found a number"
+        );
+        assert_eq!(
+            first_error("device a {\n label = \"abc\n}"),
+            "unterminated string"
+        );
+        assert_eq!(
+            first_error("device a { label = \"\\q\" }"),
+            "unknown escape `\\q` in string"
+        );
+        assert_eq!(
+            first_error("device a {\n"),
+            "expected `}` to close `device a`"
+        );
+        assert_eq!(
+            first_error("device a { x = [1 2] }"),
+            "expected `,` or `]` in the list of `x`, found a number"
+        );
+        assert_eq!(
+            first_error("device a { x = 2025-1-1 }"),
+            "`2025-1-1` is not a date: write dates as YYYY-MM-DD"
+        );
     }
 
     #[test]
@@ -456,7 +697,10 @@ mod tests {
 
     #[test]
     fn recovers_at_the_next_block() {
-        let (blocks, errors) = parse(FileId(0), "device a {\n  x = \n}\ndevice b {\n  y = ]\n}\ndevice c { }\n");
+        let (blocks, errors) = parse(
+            FileId(0),
+            "device a {\n  x = \n}\ndevice b {\n  y = ]\n}\ndevice c { }\n",
+        );
         assert_eq!(errors.len(), 2);
         assert_eq!(blocks.len(), 1);
         assert_eq!(blocks[0].name.text, "c");
@@ -465,7 +709,10 @@ mod tests {
     #[test]
     fn unclosed_block_before_the_next_one() {
         let (blocks, errors) = parse(FileId(0), "device a {\n  x = 1\ndevice b {\n}\n");
-        assert_eq!(errors[0].message, "expected `}` to close `device a` before the next block");
+        assert_eq!(
+            errors[0].message,
+            "expected `}` to close `device a` before the next block"
+        );
         assert_eq!(blocks.len(), 1);
     }
 
@@ -480,8 +727,17 @@ mod tests {
     #[test]
     fn unicode_escapes() {
         let blocks = parse_ok("device a { s = \"\\u{1F600}\\u{e9}\" }");
-        let ItemValue::Value(Value { kind: ValueKind::Str(s), .. }) = &blocks[0].body.items[0].value else { unreachable!() };
+        let ItemValue::Value(Value {
+            kind: ValueKind::Str(s),
+            ..
+        }) = &blocks[0].body.items[0].value
+        else {
+            unreachable!()
+        };
         assert_eq!(s, "\u{1F600}\u{e9}");
-        assert_eq!(first_error("device a { s = \"\\u{110000}\" }"), "escape is not a unicode scalar value");
+        assert_eq!(
+            first_error("device a { s = \"\\u{110000}\" }"),
+            "escape is not a unicode scalar value"
+        );
     }
 }

@@ -1,0 +1,178 @@
+//! End-to-end: the real binary on real directories — exit codes, formats, discovery,
+//! configuration errors, determinism.
+
+use predicates::prelude::*;
+
+use crate::support::{AS_OF, fixtures, wardline, write};
+
+#[test]
+fn exit_codes_follow_the_spec() {
+    let language = fixtures().join("language");
+    wardline()
+        .args(["check", "--as-of", AS_OF])
+        .arg(language.join("ok-WARD-007-valid-formats"))
+        .assert()
+        .code(0);
+    wardline()
+        .args(["check", "--as-of", AS_OF])
+        .arg(language.join("WARD-005-unknown-reference"))
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("policies were not evaluated"));
+}
+
+#[test]
+fn concise_format_is_one_line_per_finding() {
+    let output = wardline()
+        .args(["check", "--format", "concise", "--as-of", AS_OF])
+        .arg(fixtures().join("language/WARD-001-every-file-reported"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
+}
+
+#[test]
+fn json_format_is_one_document() {
+    let output = wardline()
+        .args(["check", "--format", "json", "--as-of", AS_OF])
+        .arg(fixtures().join("language/WARD-004-duplicate-name"))
+        .output()
+        .unwrap();
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(document["version"], 1);
+    assert_eq!(document["as_of"], AS_OF);
+    assert_eq!(document["findings"][0]["id"], "WARD-004");
+    assert_eq!(document["findings"][0]["pack"], "language");
+    assert_eq!(document["findings"][0]["file"], "b.ward");
+    assert_eq!(document["summary"]["entities"]["vlan"], 1);
+}
+
+#[test]
+fn quiet_drops_the_summary() {
+    let dir = fixtures().join("language/WARD-003-duplicate-key");
+    let output = wardline()
+        .args(["check", "--quiet", "--format", "concise", "--as-of", AS_OF])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.starts_with("inventory.ward:"));
+}
+
+#[test]
+fn root_is_found_from_a_subdirectory_and_globs_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "wardline.toml",
+        "include = [\"inventory/**/*.ward\"]\nexclude = [\"inventory/archive/**\"]\nas_of = 2026-11-29\n",
+    );
+    write(
+        dir.path(),
+        "inventory/site/a.ward",
+        "vendor acme { label = \"Acme\" }\n",
+    );
+    write(
+        dir.path(),
+        "inventory/archive/old.ward",
+        "this is not valid\n",
+    );
+    write(dir.path(), "inventory/.hidden/x.ward", "nor is this\n");
+    write(dir.path(), "target/y.ward", "nor this\n");
+    write(dir.path(), "other/z.ward", "outside the include globs\n");
+    let output = wardline()
+        .args(["check", "--format", "json"])
+        .arg(dir.path().join("inventory/site"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(document["summary"]["files"], 1);
+    assert_eq!(document["as_of"], AS_OF);
+}
+
+#[test]
+fn configuration_errors_point_into_the_toml_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "wardline.toml",
+        "[check]\nfail_onn = \"warning\"\n",
+    );
+    let output = wardline().arg("check").arg(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("unknown field `fail_onn`"), "{stderr}");
+    assert!(stderr.contains("wardline.toml:2:1"), "{stderr}");
+
+    write(
+        dir.path(),
+        "wardline.toml",
+        "include = [\"inventory/[a\"]\n",
+    );
+    let output = wardline().arg("check").arg(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("invalid glob `inventory/[a`")
+    );
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    wardline()
+        .args(["check", "--as-of", "2025-02-30"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a calendar date"));
+    wardline()
+        .args(["check", "/definitely/not/here"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot open"));
+}
+
+#[test]
+fn as_of_flag_wins_over_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "wardline.toml", "as_of = 2020-01-01\n");
+    write(dir.path(), "a.ward", "vendor acme { }\n");
+    wardline()
+        .args(["check", "--format", "json", "--as-of", AS_OF])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(format!("\"as_of\": \"{AS_OF}\"")));
+}
+
+#[test]
+fn output_is_byte_identical_across_runs_and_thread_counts() {
+    let dir = fixtures().join("language/WARD-001-every-file-reported");
+    let run = |threads: &str| {
+        wardline()
+            .args([
+                "check",
+                "--format",
+                "json",
+                "--as-of",
+                AS_OF,
+                "--threads",
+                threads,
+            ])
+            .arg(&dir)
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let first = run("1");
+    assert_eq!(first, run("2"));
+    assert_eq!(first, run("2"));
+}

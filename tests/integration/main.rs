@@ -1,0 +1,7 @@
+//! One integration-test binary, a module per feature.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail by panicking")]
+
+mod cli;
+mod language;
+mod robustness;
+mod support;

@@ -1,0 +1,104 @@
+//! Helpers shared by the integration tests: fixture paths, running the pipeline as a
+//! library with fixed rendering, and running the real binary.
+
+use std::path::{Path, PathBuf};
+
+use wardline::check::{Outcome, check};
+use wardline::config::Config;
+use wardline::date::Date;
+use wardline::discover;
+use wardline::report::{human, json};
+
+pub const AS_OF: &str = "2026-11-29";
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn as_of() -> Date {
+    Date::parse(AS_OF).unwrap()
+}
+
+/// The sub-directories of `dir`, sorted by name.
+pub fn case_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// Discovers and checks `dir` like `wardline check` does, as of [`AS_OF`].
+pub fn check_dir(dir: &Path) -> Outcome {
+    let (root, config_file) = discover::find_root(dir).unwrap();
+    let config = match config_file {
+        Some(file) => discover::load_config(&file, "wardline.toml").unwrap(),
+        None => Config::default(),
+    };
+    let files = discover::collect_files(&root, &config).unwrap();
+    check(files, config.as_of.unwrap_or_else(as_of))
+}
+
+/// Human output as the snapshots pin it: no colour, 80 columns.
+pub fn human(outcome: &Outcome) -> String {
+    human::render(
+        &outcome.report("."),
+        human::Style {
+            color: false,
+            width: 80,
+        },
+    )
+}
+
+pub fn json(outcome: &Outcome) -> String {
+    json::render(&outcome.report("."))
+}
+
+/// The ids a fixture declares with `# expect: ID ID` lines, sorted.
+pub fn expected_ids(dir: &Path) -> Vec<String> {
+    let mut ids = Vec::new();
+    for entry in walk(dir) {
+        let text = String::from_utf8_lossy(&std::fs::read(&entry).unwrap()).into_owned();
+        for line in text.lines() {
+            if let Some(list) = line
+                .trim_start_matches('\u{feff}')
+                .strip_prefix("# expect:")
+            {
+                ids.extend(list.split_whitespace().map(str::to_owned));
+            }
+        }
+    }
+    ids.sort();
+    ids
+}
+
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+pub fn found_ids(outcome: &Outcome) -> Vec<String> {
+    let mut ids: Vec<String> = outcome.findings.iter().map(|f| f.rule.id.clone()).collect();
+    ids.sort();
+    ids
+}
+
+/// The real binary, with the environment pinned so output does not depend on the terminal.
+pub fn wardline() -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::cargo_bin("wardline").unwrap();
+    command.env("NO_COLOR", "1").env_remove("COLUMNS");
+    command
+}
+
+pub fn write(dir: &Path, path: &str, contents: impl AsRef<[u8]>) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, contents).unwrap();
+}
