@@ -4,13 +4,15 @@
 
 use rayon::prelude::*;
 
-use crate::config::FailOn;
+use crate::config::{Config, FailOn};
 use crate::date::Date;
 use crate::discover::InputFile;
 use crate::finding::Finding;
 use crate::model::{self, Inventory};
+use crate::policy::PolicySet;
+use crate::policy::evaluate::{self, Settings};
 use crate::report::{Report, Summary};
-use crate::source::{FileId, SourceFile, SourceMap};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::syntax;
 
 /// The result of checking one inventory: its sources, model and sorted findings.
@@ -21,50 +23,102 @@ pub struct Outcome {
     pub as_of: Date,
     /// Policies were not evaluated because of WARD-001…010 errors.
     pub policies_skipped: bool,
+    /// How many `.ward` files were read (the source map may also hold `wardline.toml`).
+    pub ward_files: usize,
 }
 
-/// Parses every file (in parallel; results kept in path order) and resolves the inventory.
-pub fn check(files: Vec<InputFile>, as_of: Date) -> Outcome {
-    let parsed: Vec<_> = files
+/// What to judge an inventory against.
+pub struct Judge<'a> {
+    pub config: &'a Config,
+    pub as_of: Date,
+    pub policies: &'a PolicySet,
+    /// Indices of the selected policies in `policies`.
+    pub selected: &'a [usize],
+}
+
+/// Parses every file (in parallel; results kept in path order), resolves the inventory
+/// and, when it has no language errors, evaluates the selected policies.
+pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
+    let as_of = judge.as_of;
+    let decoded: Vec<_> = files
         .into_par_iter()
         .enumerate()
         .map(|(index, file)| {
-            let id = FileId(index as u32);
-            let (text, blocks, errors) = syntax::parse_bytes(id, &file.bytes);
-            (SourceFile::new(file.path, text), (id, blocks), errors)
+            let (text, error) = syntax::decode(FileId(index as u32), file.bytes);
+            (SourceFile::new(file.path, text), error)
         })
         .collect();
     let mut sources = SourceMap::default();
-    let mut asts = Vec::with_capacity(parsed.len());
     let mut findings = Vec::new();
-    for (source, ast, errors) in parsed {
-        sources.add(source);
+    let mut parseable = Vec::new();
+    for (source, error) in decoded {
+        let id = sources.add(source);
+        match error {
+            Some(error) => findings.push(error),
+            None => parseable.push(id),
+        }
+    }
+    let parsed: Vec<_> = parseable
+        .into_par_iter()
+        .filter_map(|id| {
+            let file = sources.get(id)?;
+            let (blocks, errors) = syntax::parse(id, &file.text);
+            Some(((id, blocks), errors))
+        })
+        .collect();
+    let mut asts = Vec::with_capacity(parsed.len());
+    for (ast, errors) in parsed {
         asts.push(ast);
         findings.extend(errors);
     }
+    let ward_files = sources.len();
     let (inventory, errors) = model::build(&asts, as_of);
     findings.extend(errors);
     let policies_skipped = findings.iter().any(Finding::blocks_evaluation);
-    sort_findings(&mut findings);
+    if !policies_skipped {
+        let root_span = match &judge.config.source {
+            Some((path, text)) => Some(Span::new(
+                sources.add(SourceFile::new(path.clone(), text.as_str())),
+                0,
+                0,
+            )),
+            None => (ward_files > 0).then(|| Span::new(FileId(0), 0, 0)),
+        };
+        let settings = Settings {
+            policies: judge.policies,
+            selected: judge.selected,
+            severity: &judge.config.severity,
+            enforce: &judge.config.enforce,
+            as_of,
+            root_span,
+        };
+        findings.extend(evaluate::evaluate(&inventory, &settings));
+    }
+    sort_findings(&mut findings, &sources);
     Outcome {
         sources,
         inventory,
         findings,
         as_of,
         policies_skipped,
+        ward_files,
     }
 }
 
-/// The order every output uses: file (path order), position, id.
-pub fn sort_findings(findings: &mut [Finding]) {
+/// The order every output uses: file path, position, id (then message, for ties).
+pub fn sort_findings(findings: &mut [Finding], sources: &SourceMap) {
+    let key = |f: &Finding| {
+        f.primary.as_ref().map(|l| {
+            (
+                sources.get(l.span.file).map_or("", |s| s.path.as_str()),
+                l.span.start,
+                l.span.end,
+            )
+        })
+    };
     findings.sort_by(|a, b| {
-        let position = |f: &Finding| {
-            f.primary
-                .as_ref()
-                .map(|l| (l.span.file, l.span.start, l.span.end))
-        };
-        position(a)
-            .cmp(&position(b))
+        key(a)
+            .cmp(&key(b))
             .then_with(|| a.rule.id.cmp(&b.rule.id))
             .then_with(|| a.message.cmp(&b.message))
     });
@@ -79,7 +133,7 @@ impl Outcome {
             as_of: self.as_of,
             root: root.into(),
             policies_skipped: self.policies_skipped,
-            summary: Summary::new(&self.findings, &self.sources, &self.inventory),
+            summary: Summary::new(&self.findings, self.ward_files, &self.inventory),
         }
     }
 

@@ -1,16 +1,17 @@
 //! Command-line arguments → settings → the pipeline → output and exit status (CLI.md).
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::check;
-use crate::config::{Config, FILE_NAME};
+use crate::check::{self, Judge};
+use crate::config::{Config, FILE_NAME, FailOn};
 use crate::date::Date;
 use crate::discover;
 use crate::error::FileError;
+use crate::policy::{self, PolicySet};
 use crate::report::{self, human};
 
 #[derive(Debug, Parser)]
@@ -28,12 +29,22 @@ pub struct Cli {
 enum Command {
     /// Parse, resolve and judge an inventory; print findings
     Check(CheckArgs),
+    /// List every policy: id, name, severity, pack, title, citation
+    Policies(PoliciesArgs),
+    /// Show a policy's documentation, citation, severity and expressions
+    Explain(ExplainArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Human,
     Concise,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    Human,
     Json,
 }
 
@@ -45,20 +56,35 @@ enum Color {
 }
 
 #[derive(Debug, clap::Args)]
-struct CheckArgs {
+struct Location {
     /// Inventory directory (the nearest `wardline.toml` at or above it marks the root)
     #[arg(default_value = ".")]
     path: PathBuf,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-    /// Evaluation date (default: `as_of` in wardline.toml, else today in UTC)
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-    as_of: Option<Date>,
     /// Use this configuration file instead of discovering `wardline.toml`
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    location: Location,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Evaluation date (default: `as_of` in wardline.toml, else today in UTC)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    as_of: Option<Date>,
+    /// Policies to evaluate: ids, id prefixes or names (replaces `[check] select`)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    select: Option<Vec<String>>,
+    /// Policies to skip (replaces `[check] ignore`)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    ignore: Option<Vec<String>>,
+    /// Lowest severity that fails the run: error, warning, info or never
+    #[arg(long, value_name = "LEVEL", value_parser = parse_fail_on)]
+    fail_on: Option<FailOn>,
     /// Worker threads (default: one per core)
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -67,27 +93,50 @@ struct CheckArgs {
     quiet: bool,
 }
 
+#[derive(Debug, clap::Args)]
+struct PoliciesArgs {
+    #[command(flatten)]
+    location: Location,
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    format: ListFormat,
+}
+
+#[derive(Debug, clap::Args)]
+struct ExplainArgs {
+    /// A policy id (`HIPAA-105`) or name (`unpatchable-without-safeguard`)
+    policy: String,
+    #[command(flatten)]
+    location: Location,
+}
+
 fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text).ok_or_else(|| format!("`{text}` is not a calendar date YYYY-MM-DD"))
 }
 
-/// Exit statuses of CLI.md §3.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Clean = 0,
-    Findings = 1,
-    Error = 2,
+fn parse_fail_on(text: &str) -> Result<FailOn, String> {
+    FailOn::parse(text).ok_or_else(|| format!("`{text}` is not one of error, warning, info, never"))
 }
+
+/// Exit statuses of CLI.md §3.
+const EXIT_ERROR: u8 = 2;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let status = match cli.command {
+    let result = match cli.command {
         Command::Check(args) => run_check(&args),
+        Command::Policies(args) => run_policies(&args),
+        Command::Explain(args) => run_explain(&args),
     };
-    ExitCode::from(status as u8)
+    ExitCode::from(result.unwrap_or_else(|(errors, color)| report_errors(&errors, color)))
 }
 
-fn report_error(error: FileError, color: Color) -> Status {
+type Failure = (Vec<FileError>, Color);
+
+fn fail<T>(error: FileError, color: Color) -> Result<T, Failure> {
+    Err((vec![error], color))
+}
+
+fn report_errors(errors: &[FileError], color: Color) -> u8 {
     let theme = if use_color(color, &std::io::stderr()) {
         miette::GraphicalTheme::unicode()
     } else {
@@ -95,11 +144,13 @@ fn report_error(error: FileError, color: Color) -> Status {
     };
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
     let mut out = String::new();
-    if handler.render_report(&mut out, &error).is_err() {
-        out = format!("error: {}\n", error.message);
+    for error in errors {
+        if handler.render_report(&mut out, error).is_err() {
+            out.push_str(&format!("error: {}\n", error.message));
+        }
     }
     let _ = std::io::stderr().write_all(out.as_bytes());
-    Status::Error
+    EXIT_ERROR
 }
 
 fn use_color(choice: Color, stream: &impl IsTerminal) -> bool {
@@ -112,37 +163,54 @@ fn use_color(choice: Color, stream: &impl IsTerminal) -> bool {
     }
 }
 
-fn load(args: &CheckArgs) -> Result<(PathBuf, Config), FileError> {
-    let (root, found) = discover::find_root(&args.path)?;
-    let config = match (&args.config, found) {
-        (Some(file), _) => discover::load_config(file, &file.display().to_string())?,
-        (None, Some(file)) => discover::load_config(&file, FILE_NAME)?,
-        (None, None) => Config::default(),
-    };
-    Ok((root, config))
+/// The root, its configuration and every policy pack it uses (built-in + extra).
+fn load(location: &Location) -> Result<(PathBuf, Config, PolicySet), Failure> {
+    let color = location.color;
+    let (root, found) = discover::find_root(&location.path).or_else(|e| fail(e, color))?;
+    let config = match (&location.config, found) {
+        (Some(file), _) => discover::load_config(file, &file.display().to_string()),
+        (None, Some(file)) => discover::load_config(&file, FILE_NAME),
+        (None, None) => Ok(Config::default()),
+    }
+    .or_else(|e| fail(e, color))?;
+    let mut packs = policy::builtin_pack_files();
+    for extra in &config.extra_packs {
+        packs.push(policy::read_pack_dir(&root.join(extra), extra).or_else(|e| fail(e, color))?);
+    }
+    let policies = PolicySet::load(&packs).map_err(|errors| (errors, color))?;
+    Ok((root, config, policies))
 }
 
-fn run_check(args: &CheckArgs) -> Status {
+fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
     if let Some(threads) = args.threads {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.max(1))
             .build_global();
     }
-    let (root, config) = match load(args) {
-        Ok(loaded) => loaded,
-        Err(error) => return report_error(error, args.color),
-    };
-    let files = match discover::collect_files(&root, &config) {
-        Ok(files) => files,
-        Err(error) => return report_error(error, args.color),
-    };
+    let color = args.location.color;
+    let (root, config, policies) = load(&args.location)?;
+    let select = args.select.as_deref().or(config.select.as_deref());
+    let ignore = args.ignore.as_deref().unwrap_or(&config.ignore);
+    let selected = policies.select(select, ignore).or_else(|message| {
+        fail(
+            FileError::plain(message).with_help("`wardline policies` lists every policy"),
+            color,
+        )
+    })?;
+    let files = discover::collect_files(&root, &config).or_else(|e| fail(e, color))?;
     let as_of = args.as_of.or(config.as_of).unwrap_or_else(Date::today_utc);
-    let outcome = check::check(files, as_of);
-    let report = outcome.report(display_root(&args.path));
+    let judge = Judge {
+        config: &config,
+        as_of,
+        policies: &policies,
+        selected: &selected,
+    };
+    let outcome = check::check(files, &judge);
+    let report = outcome.report(display_path(&args.location.path));
     let mut output = match args.format {
         Format::Human => {
             let style = human::Style {
-                color: use_color(args.color, &std::io::stdout()),
+                color: use_color(color, &std::io::stdout()),
                 width: terminal_width(),
             };
             human::render(&report, style)
@@ -154,11 +222,38 @@ fn run_check(args: &CheckArgs) -> Status {
         output = strip_summary(&output);
     }
     let _ = std::io::stdout().write_all(output.as_bytes());
-    match outcome.exit_code(config.fail_on) {
-        0 => Status::Clean,
-        1 => Status::Findings,
-        _ => Status::Error,
-    }
+    Ok(outcome.exit_code(args.fail_on.unwrap_or(config.fail_on)))
+}
+
+fn run_policies(args: &PoliciesArgs) -> Result<u8, Failure> {
+    let (_, _, policies) = load(&args.location)?;
+    let output = match args.format {
+        ListFormat::Human => report::catalog::table(&policies),
+        ListFormat::Json => report::catalog::json(&policies),
+    };
+    let _ = std::io::stdout().write_all(output.as_bytes());
+    Ok(0)
+}
+
+fn run_explain(args: &ExplainArgs) -> Result<u8, Failure> {
+    let (_, _, policies) = load(&args.location)?;
+    let Some(policy) = policies.find(&args.policy) else {
+        let keys = policies
+            .policies
+            .iter()
+            .flat_map(|p| [p.rule.id.as_str(), p.rule.name.as_str()]);
+        let hint = crate::suggest::closest(&args.policy, keys).map_or_else(
+            || "`wardline policies` lists every policy".to_owned(),
+            |s| format!("did you mean `{s}`?"),
+        );
+        return fail(
+            FileError::plain(format!("no policy has the id or name `{}`", args.policy))
+                .with_help(hint),
+            args.location.color,
+        );
+    };
+    let _ = std::io::stdout().write_all(report::catalog::explain(&policies, policy).as_bytes());
+    Ok(0)
 }
 
 /// Drops the closing summary line (and the skipped-policies note) for `--quiet`.
@@ -171,7 +266,7 @@ fn strip_summary(output: &str) -> String {
     lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
-fn display_root(path: &std::path::Path) -> String {
+fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 

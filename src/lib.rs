@@ -21,6 +21,7 @@ pub mod discover;
 pub mod error;
 pub mod finding;
 pub mod model;
+pub mod policy;
 pub mod report;
 pub mod schema;
 pub mod source;

@@ -3,7 +3,7 @@
 //! once, so policies only read slots.
 
 mod derive;
-mod network;
+pub mod network;
 pub mod os_support;
 mod validate;
 
@@ -132,7 +132,7 @@ impl Inventory {
 
 /// Validates, resolves and derives: blocks of every file (in path order) → inventory
 /// plus every WARD-002…010 error. Never fails; invalid attributes are dropped.
-pub fn build(files: &[(FileId, Vec<Block>)], as_of: Date) -> (Inventory, Vec<Finding>) {
+pub fn build(files: &[(FileId, Vec<Block<'_>>)], as_of: Date) -> (Inventory, Vec<Finding>) {
     let mut errors = Vec::new();
     let mut inventory = validate::validate(files, &mut errors);
     for (index, entity) in inventory.entities.iter().enumerate() {

@@ -14,19 +14,19 @@ use crate::source::{FileId, Span};
 use crate::suggest::closest;
 use crate::syntax::ast::{Block, Body, Item, ItemValue, Value, ValueKind};
 
-struct Names {
-    ids: HashMap<String, EntityId>,
+struct Names<'s> {
+    ids: HashMap<&'s str, EntityId>,
     kinds: Vec<Kind>,
     spans: Vec<Span>,
 }
 
-pub(super) fn validate(files: &[(FileId, Vec<Block>)], errors: &mut Vec<Finding>) -> Inventory {
+pub(super) fn validate(files: &[(FileId, Vec<Block<'_>>)], errors: &mut Vec<Finding>) -> Inventory {
     let mut names = Names {
         ids: HashMap::new(),
         kinds: Vec::new(),
         spans: Vec::new(),
     };
-    let mut accepted: Vec<(&Block, Kind)> = Vec::new();
+    let mut accepted: Vec<(&Block<'_>, Kind)> = Vec::new();
     let mut organization: Option<Span> = None;
     for block in files.iter().flat_map(|(_, blocks)| blocks) {
         let Some(kind) = Kind::parse(&block.kind.text) else {
@@ -40,7 +40,7 @@ pub(super) fn validate(files: &[(FileId, Vec<Block>)], errors: &mut Vec<Finding>
             ));
             continue;
         };
-        if let Some(&first) = names.ids.get(&block.name.text) {
+        if let Some(&first) = names.ids.get(block.name.text) {
             let first_kind = names.kinds[first.index()];
             errors.push(
                 Finding::language(Code::DuplicateName, block.name.span, "defined again here", format!("`{}` is defined more than once", block.name.text))
@@ -66,7 +66,7 @@ pub(super) fn validate(files: &[(FileId, Vec<Block>)], errors: &mut Vec<Finding>
             organization = Some(block.name.span);
         }
         let id = EntityId(names.kinds.len() as u32);
-        names.ids.insert(block.name.text.clone(), id);
+        names.ids.insert(block.name.text, id);
         names.kinds.push(kind);
         names.spans.push(block.name.span);
         accepted.push((block, kind));
@@ -102,7 +102,7 @@ pub(super) fn validate(files: &[(FileId, Vec<Block>)], errors: &mut Vec<Finding>
         attrs.resize(kind.slot_count(), None);
         entities.push(Entity {
             kind,
-            name: block.name.text.clone(),
+            name: block.name.text.to_owned(),
             name_span: block.name.span,
             attrs,
             extensions,
@@ -110,7 +110,11 @@ pub(super) fn validate(files: &[(FileId, Vec<Block>)], errors: &mut Vec<Finding>
     }
     Inventory {
         entities,
-        names: names.ids,
+        names: names
+            .ids
+            .into_iter()
+            .map(|(name, id)| (name.to_owned(), id))
+            .collect(),
         ..Inventory::default()
     }
 }
@@ -135,7 +139,7 @@ fn unknown_word<'a>(
 }
 
 struct Converter<'a> {
-    names: &'a Names,
+    names: &'a Names<'a>,
     errors: &'a mut Vec<Finding>,
 }
 
@@ -151,7 +155,7 @@ impl Converter<'_> {
         let mut slots: Vec<Option<Attr>> = vec![None; fields.len()];
         let mut seen: Vec<Option<Span>> = vec![None; fields.len()];
         for item in &body.items {
-            let key = item.key.text.as_str();
+            let key = item.key.text;
             if key.starts_with("x_") {
                 if let Some((_, first)) = first_seen.iter().find(|(k, _)| k == key) {
                     self.errors.push(duplicate_key(item, *first));
@@ -218,7 +222,7 @@ impl Converter<'_> {
         for item in &body.items {
             if item.key.text.starts_with("x_") && !out.iter().any(|(k, _)| *k == item.key.text) {
                 out.push((
-                    item.key.text.clone(),
+                    item.key.text.to_owned(),
                     Attr::new(raw_value(&item.value), item.span()),
                 ));
             }
@@ -274,7 +278,7 @@ impl Converter<'_> {
                 }
             }
             (ValueKind::Str(text), Type::Str(format)) => match check_format(text, format) {
-                Ok(()) => Ok(Val::Str(text.as_str().into())),
+                Ok(()) => Ok(Val::Str(text.as_ref().into())),
                 Err(problem) => Err(invalid("invalid format", problem)),
             },
             (ValueKind::Int(n), Type::Int { min, max }) if (min..=max).contains(n) => {
@@ -288,7 +292,7 @@ impl Converter<'_> {
             (ValueKind::Date(d), Type::Date) => Ok(Val::Date(*d)),
             (ValueKind::Ident(word), Type::Enum(values)) => match values
                 .iter()
-                .find(|v| **v == word)
+                .find(|v| **v == *word)
             {
                 Some(v) => Ok(Val::Enum(v)),
                 None => {
@@ -368,7 +372,7 @@ impl Converter<'_> {
                     .ids
                     .iter()
                     .filter(|(_, id)| accepts(self.names.kinds[id.index()]))
-                    .map(|(name, _)| name.as_str());
+                    .map(|(name, _)| *name);
                 let finding = Finding::language(
                     Code::UnknownReference,
                     span,
@@ -415,7 +419,8 @@ fn raw_value(value: &ItemValue) -> Val {
 
 fn raw_scalar(kind: &ValueKind) -> Val {
     match kind {
-        ValueKind::Str(s) | ValueKind::Ident(s) => Val::Str(s.as_str().into()),
+        ValueKind::Str(s) => Val::Str(s.as_ref().into()),
+        ValueKind::Ident(s) => Val::Str((*s).into()),
         ValueKind::Int(n) => Val::Int(*n),
         ValueKind::Bool(b) => Val::Bool(*b),
         ValueKind::Date(d) => Val::Date(*d),

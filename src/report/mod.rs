@@ -1,5 +1,6 @@
 //! Renderers: one pure function per output format over the same [`Report`].
 
+pub mod catalog;
 pub mod concise;
 pub mod human;
 pub mod json;
@@ -35,9 +36,9 @@ pub struct Summary {
 
 impl Summary {
     /// Counts unwaived findings by severity; waived ones separately.
-    pub fn new(findings: &[Finding], sources: &SourceMap, inventory: &Inventory) -> Summary {
+    pub fn new(findings: &[Finding], files: usize, inventory: &Inventory) -> Summary {
         let mut summary = Summary {
-            files: sources.len(),
+            files,
             entities: inventory.entities.len(),
             ..Summary::default()
         };

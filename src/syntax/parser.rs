@@ -11,6 +11,8 @@ use nom::combinator::recognize;
 use nom::error::{ErrorKind, ParseError};
 use nom::{IResult, Parser};
 
+use std::borrow::Cow;
+
 use super::ast::{Block, Body, Ident, Item, ItemValue, Value, ValueKind};
 use crate::date::Date;
 use crate::finding::{Code, Finding};
@@ -157,18 +159,18 @@ impl<'s> Cursor<'s> {
         Span::new(self.file, self.offset(start_rest), self.offset(end_rest))
     }
 
-    fn ident(&self, input: &'s str) -> PResult<'s, Ident> {
+    fn ident(&self, input: &'s str) -> PResult<'s, Ident<'s>> {
         let (rest, text) = identifier(input)?;
         Ok((
             rest,
             Ident {
-                text: text.to_owned(),
+                text,
                 span: self.span(input, rest),
             },
         ))
     }
 
-    fn block(&mut self, input: &'s str) -> PResult<'s, Block> {
+    fn block(&mut self, input: &'s str) -> PResult<'s, Block<'s>> {
         let (rest, kind) = self.ident(input).map_err(|_| {
             nom::Err::Failure(PError::at(
                 input,
@@ -226,7 +228,7 @@ impl<'s> Cursor<'s> {
         mut input: &'s str,
         closes: &str,
         depth: usize,
-    ) -> PResult<'s, Body> {
+    ) -> PResult<'s, Body<'s>> {
         if depth > MAX_DEPTH {
             return fail(PError::at(
                 open,
@@ -318,7 +320,7 @@ impl<'s> Cursor<'s> {
         }
     }
 
-    fn value(&mut self, input: &'s str, key: &str, depth: usize) -> PResult<'s, Value> {
+    fn value(&mut self, input: &'s str, key: &str, depth: usize) -> PResult<'s, Value<'s>> {
         let Some(first) = input.chars().next() else {
             return fail(PError::at(
                 input,
@@ -339,7 +341,7 @@ impl<'s> Cursor<'s> {
                 let kind = match word {
                     "true" => ValueKind::Bool(true),
                     "false" => ValueKind::Bool(false),
-                    _ => ValueKind::Ident(word.to_owned()),
+                    _ => ValueKind::Ident(word),
                 };
                 (rest, kind)
             }
@@ -357,7 +359,7 @@ impl<'s> Cursor<'s> {
         ))
     }
 
-    fn list(&mut self, open: &'s str, key: &str, depth: usize) -> PResult<'s, ValueKind> {
+    fn list(&mut self, open: &'s str, key: &str, depth: usize) -> PResult<'s, ValueKind<'s>> {
         if depth + 1 > MAX_DEPTH {
             return fail(PError::at(
                 open,
@@ -394,12 +396,24 @@ impl<'s> Cursor<'s> {
         }
     }
 
-    fn string(&mut self, input: &'s str) -> PResult<'s, ValueKind> {
+    fn string(&mut self, input: &'s str) -> PResult<'s, ValueKind<'s>> {
+        let body = &input[1..];
+        match body.find(['"', '\\', '\n', '\r']) {
+            // The common case: no escapes, so the value borrows the source text.
+            Some(end) if body.as_bytes()[end] == b'"' => Ok((
+                &body[end + 1..],
+                ValueKind::Str(Cow::Borrowed(&body[..end])),
+            )),
+            _ => self.escaped_string(input),
+        }
+    }
+
+    fn escaped_string(&mut self, input: &'s str) -> PResult<'s, ValueKind<'s>> {
         let mut text = String::new();
         let mut chars = input.char_indices().skip(1);
         while let Some((i, c)) = chars.next() {
             match c {
-                '"' => return Ok((&input[i + 1..], ValueKind::Str(text))),
+                '"' => return Ok((&input[i + 1..], ValueKind::Str(Cow::Owned(text)))),
                 '\n' | '\r' => {
                     return fail(
                         PError::at(
@@ -482,7 +496,7 @@ impl<'s> Cursor<'s> {
         Ok(c)
     }
 
-    fn number_or_date(&mut self, input: &'s str) -> PResult<'s, ValueKind> {
+    fn number_or_date(&mut self, input: &'s str) -> PResult<'s, ValueKind<'s>> {
         let digits =
             |i: &'s str| take_while1::<_, &str, PError>(|c: char| c.is_ascii_digit()).parse(i);
         let date_shape = recognize((digits, tag("-"), digits, tag("-"), digits)).parse(input);
@@ -583,7 +597,7 @@ fn next_block_line(src: &str, from: usize) -> Option<usize> {
 }
 
 /// Parses one file's text into its blocks plus every syntax and value error.
-pub fn parse(file: FileId, src: &str) -> (Vec<Block>, Vec<Finding>) {
+pub fn parse(file: FileId, src: &str) -> (Vec<Block<'_>>, Vec<Finding>) {
     let mut cursor = Cursor {
         src,
         file,
@@ -636,7 +650,7 @@ fn syntax_finding(file: FileId, src: &str, error: PError) -> Finding {
 mod tests {
     use super::*;
 
-    fn parse_ok(src: &str) -> Vec<Block> {
+    fn parse_ok(src: &str) -> Vec<Block<'_>> {
         let (blocks, errors) = parse(FileId(0), src);
         assert!(errors.is_empty(), "{errors:#?}");
         blocks

@@ -1,7 +1,7 @@
 //! Every language diagnostic has fixtures that raise it and fixtures that do not; the
 //! `# expect:` markers carry the meaning, the snapshots pin the presentation.
 
-use crate::support::{case_dirs, check_dir, expected_ids, fixtures, found_ids, human, json};
+use crate::support::{case_dirs, check_language, expected_ids, fixtures, found_ids, human, json};
 
 #[test]
 fn language_fixtures_raise_exactly_the_expected_diagnostics() {
@@ -9,7 +9,7 @@ fn language_fixtures_raise_exactly_the_expected_diagnostics() {
     assert!(cases.len() >= 30, "fixtures went missing");
     for dir in cases {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let outcome = check_dir(&dir);
+        let outcome = check_language(&dir);
         assert_eq!(
             found_ids(&outcome),
             expected_ids(&dir),
@@ -41,13 +41,13 @@ fn every_language_error_has_a_raising_and_a_passing_fixture() {
 
 #[test]
 fn json_output_of_language_errors() {
-    let outcome = check_dir(&fixtures().join("language/WARD-001-every-file-reported"));
+    let outcome = check_language(&fixtures().join("language/WARD-001-every-file-reported"));
     insta::assert_snapshot!(json(&outcome));
 }
 
 #[test]
 fn duplicates_point_at_the_later_occurrence_with_the_first_as_secondary() {
-    let outcome = check_dir(&fixtures().join("language/WARD-004-duplicate-name"));
+    let outcome = check_language(&fixtures().join("language/WARD-004-duplicate-name"));
     let finding = &outcome.findings[0];
     let report = outcome.report(".");
     let primary = report

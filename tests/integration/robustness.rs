@@ -1,13 +1,24 @@
 //! Hostile input never panics and always yields a clear diagnostic or a clean parse.
 
+use wardline::finding::Finding;
 use wardline::source::FileId;
-use wardline::syntax::{MAX_DEPTH, parse_bytes};
+use wardline::syntax::{MAX_DEPTH, decode, parse};
 
 use crate::support::{fixtures, walk};
 
+/// Decodes and parses like the pipeline does: the text spans index, and every error.
+fn parse_bytes(bytes: &[u8]) -> (String, Vec<Finding>) {
+    let (text, error) = decode(FileId(0), bytes.to_vec());
+    let errors = match error {
+        Some(error) => vec![error],
+        None => parse(FileId(0), &text).1,
+    };
+    (text, errors)
+}
+
 fn messages(bytes: &[u8]) -> Vec<String> {
-    let (_, _, errors) = parse_bytes(FileId(0), bytes);
-    errors
+    parse_bytes(bytes)
+        .1
         .into_iter()
         .map(|e| format!("{} {}", e.rule.id, e.message))
         .collect()
@@ -133,7 +144,7 @@ fn mutated_corpus_never_panics_and_spans_stay_in_bounds() {
                 }
             }
         }
-        let (text, _, errors) = parse_bytes(FileId(0), &input);
+        let (text, errors) = parse_bytes(&input);
         for error in errors {
             let span = error.primary.unwrap().span;
             assert!(

@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use wardline::check::{Outcome, check};
+use wardline::check::{Judge, Outcome, check};
 use wardline::config::Config;
 use wardline::date::Date;
 use wardline::discover;
+use wardline::policy::{self, PolicySet};
 use wardline::report::{human, json};
 
 pub const AS_OF: &str = "2026-11-29";
@@ -32,13 +33,40 @@ pub fn case_dirs(dir: &Path) -> Vec<PathBuf> {
 
 /// Discovers and checks `dir` like `wardline check` does, as of [`AS_OF`].
 pub fn check_dir(dir: &Path) -> Outcome {
+    check_dir_with(dir, true)
+}
+
+/// Checks `dir` with the language diagnostics only: no policy is selected.
+pub fn check_language(dir: &Path) -> Outcome {
+    check_dir_with(dir, false)
+}
+
+fn check_dir_with(dir: &Path, with_policies: bool) -> Outcome {
     let (root, config_file) = discover::find_root(dir).unwrap();
     let config = match config_file {
         Some(file) => discover::load_config(&file, "wardline.toml").unwrap(),
         None => Config::default(),
     };
     let files = discover::collect_files(&root, &config).unwrap();
-    check(files, config.as_of.unwrap_or_else(as_of))
+    let mut packs = policy::builtin_pack_files();
+    for extra in &config.extra_packs {
+        packs.push(policy::read_pack_dir(&root.join(extra), extra).unwrap());
+    }
+    let policies = PolicySet::load(&packs).unwrap_or_else(|errors| panic!("{errors:?}"));
+    let selected = if with_policies {
+        policies
+            .select(config.select.as_deref(), &config.ignore)
+            .unwrap()
+    } else {
+        Vec::new()
+    };
+    let judge = Judge {
+        config: &config,
+        as_of: config.as_of.unwrap_or_else(as_of),
+        policies: &policies,
+        selected: &selected,
+    };
+    check(files, &judge)
 }
 
 /// Human output as the snapshots pin it: no colour, 80 columns.

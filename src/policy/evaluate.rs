@@ -1,0 +1,325 @@
+//! Evaluation (POLICIES.md §3): every (policy, entity) pair is independent, so they run
+//! in parallel; the caller sorts. Then waivers excuse findings and are themselves
+//! checked (WARD-011…014).
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use super::expr::{Scope, V};
+use super::pack::Piece;
+use super::{Policy, PolicySet};
+use crate::date::Date;
+use crate::finding::{Code, EntityRef, Finding, Label, Severity};
+use crate::model::{EntityId, Inventory, Val};
+use crate::schema::Kind;
+use crate::source::Span;
+
+/// What evaluation needs besides the inventory.
+pub struct Settings<'a> {
+    pub policies: &'a PolicySet,
+    /// Indices into `policies.policies` of the policies to evaluate.
+    pub selected: &'a [usize],
+    pub severity: &'a BTreeMap<String, Severity>,
+    pub enforce: &'a BTreeMap<String, bool>,
+    pub as_of: Date,
+    /// Where findings about the inventory as a whole point (`wardline.toml` or the
+    /// first file, line 1); `None` for an inventory without files.
+    pub root_span: Option<Span>,
+}
+
+pub fn evaluate(inventory: &Inventory, settings: &Settings) -> Vec<Finding> {
+    let scope = Scope {
+        inventory,
+        as_of: settings.as_of,
+    };
+    let mut findings: Vec<Finding> = settings
+        .selected
+        .par_iter()
+        .flat_map(|&index| {
+            let policy = &settings.policies.policies[index];
+            let severity =
+                settings
+                    .policies
+                    .severity_of(policy, settings.severity, settings.enforce);
+            let entities = inventory.of_kind(policy.kind);
+            if entities.is_empty() && policy.kind == Kind::Organization {
+                return missing_organization(policy, severity, settings.root_span)
+                    .into_iter()
+                    .collect::<Vec<_>>();
+            }
+            entities
+                .par_iter()
+                .filter(|&&id| {
+                    policy.applies.as_ref().is_none_or(|w| w.holds(scope, id))
+                        && !policy.require.holds(scope, id)
+                })
+                .map(|&id| finding(policy, severity, scope, id))
+                .collect()
+        })
+        .collect();
+    apply_waivers(inventory, settings, &mut findings);
+    findings
+}
+
+fn missing_organization(
+    policy: &Policy,
+    severity: Severity,
+    root: Option<Span>,
+) -> Option<Finding> {
+    Some(Finding {
+        rule: policy.rule.clone(),
+        severity,
+        message: "the inventory has no `organization` block".into(),
+        entity: None,
+        primary: Some(Label::new(root?, policy.title.clone())),
+        secondary: Vec::new(),
+        help: Some(
+            "add one `organization` block with the dates of the organization's reviews".into(),
+        ),
+        attribute: String::new(),
+        waived_by: None,
+    })
+}
+
+fn render_message(pieces: &[Piece], scope: Scope, id: EntityId) -> String {
+    let mut message = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => message.push_str(text),
+            Piece::Value(path) => message.push_str(&path.eval(scope, id).display(scope.inventory)),
+        }
+    }
+    message
+}
+
+fn finding(policy: &Policy, severity: Severity, scope: Scope, id: EntityId) -> Finding {
+    let entity = scope.inventory.entity(id);
+    let name_label = Label::new(entity.name_span, policy.title.clone());
+    let (primary, secondary, attribute) = match &policy.at {
+        Some((path, compiled)) => match compiled.attr(scope, id) {
+            Some(attr) if attr.inherited => {
+                let note = attr
+                    .span
+                    .map(|span| Label::new(span, format!("`{path}` is inherited from here")));
+                (name_label, note.into_iter().collect(), path.clone())
+            }
+            Some(attr) => match attr.span {
+                Some(span) => (
+                    Label::new(span, policy.title.clone()),
+                    Vec::new(),
+                    path.clone(),
+                ),
+                None => (name_label, Vec::new(), path.clone()),
+            },
+            None => (name_label, Vec::new(), path.clone()),
+        },
+        None => (name_label, Vec::new(), String::new()),
+    };
+    Finding {
+        rule: policy.rule.clone(),
+        severity,
+        message: render_message(&policy.message, scope, id),
+        entity: Some(EntityRef {
+            kind: entity.kind.as_str(),
+            name: entity.name.clone(),
+        }),
+        primary: Some(primary),
+        secondary,
+        help: policy.help.clone(),
+        attribute,
+        waived_by: None,
+    }
+}
+
+struct Waiver {
+    id: EntityId,
+    /// Indices of the (waivable, known) policies it names.
+    policies: Vec<usize>,
+    applies: Vec<EntityId>,
+    expired: bool,
+    used: bool,
+}
+
+fn strings(val: Option<&Val>) -> Vec<&str> {
+    match val {
+        Some(Val::List(items)) => items
+            .iter()
+            .filter_map(|v| {
+                if let Val::Str(s) = v {
+                    Some(&**s)
+                } else {
+                    None
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn refs(val: Option<&Val>) -> Vec<EntityId> {
+    match val {
+        Some(Val::List(items)) => items
+            .iter()
+            .filter_map(|v| {
+                if let Val::Ref(id) = v {
+                    Some(*id)
+                } else {
+                    None
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn attr_span(inventory: &Inventory, id: EntityId, key: &str) -> Span {
+    let entity = inventory.entity(id);
+    entity
+        .kind
+        .slot(key)
+        .and_then(|slot| entity.attrs[slot].as_ref())
+        .and_then(|a| a.span)
+        .unwrap_or(entity.name_span)
+}
+
+fn apply_waivers(inventory: &Inventory, settings: &Settings, findings: &mut Vec<Finding>) {
+    let set = settings.policies;
+    let mut waivers = Vec::new();
+    let mut diagnostics = Vec::new();
+    for &id in inventory.of_kind(Kind::Waiver) {
+        let entity = inventory.entity(id);
+        let mut policies = Vec::new();
+        for key in strings(entity.get("policies")) {
+            let span = attr_span(inventory, id, "policies");
+            match set
+                .policies
+                .iter()
+                .position(|p| p.rule.id == key || p.rule.name == key)
+            {
+                None => {
+                    let hint = crate::suggest::closest(
+                        key,
+                        set.policies
+                            .iter()
+                            .map(|p| p.rule.id.as_str())
+                            .chain(set.policies.iter().map(|p| p.rule.name.as_str())),
+                    );
+                    let finding = Finding::language(
+                        Code::WaiverUnknownPolicy,
+                        span,
+                        "unknown policy",
+                        format!("waiver `{}` names unknown policy `{key}`", entity.name),
+                    )
+                    .with_entity("waiver", entity.name.clone());
+                    diagnostics.push(match hint {
+                        Some(s) => finding.with_help(format!("did you mean `{s}`?")),
+                        None => {
+                            finding.with_help("`wardline policies` lists every policy id and name")
+                        }
+                    });
+                }
+                Some(index) if !set.policies[index].waivable => {
+                    diagnostics.push(
+                        Finding::language(
+                            Code::WaiverNotWaivable,
+                            span,
+                            "not waivable",
+                            format!(
+                                "waiver `{}` names `{key}`, which cannot be waived",
+                                entity.name
+                            ),
+                        )
+                        .with_entity("waiver", entity.name.clone())
+                        .with_help("fix the finding instead; this policy allows no exception"),
+                    );
+                }
+                Some(index) => policies.push(index),
+            }
+        }
+        let expired = matches!(entity.get("expires"), Some(Val::Date(d)) if *d < settings.as_of);
+        if expired {
+            let expires = entity
+                .get("expires")
+                .map(|v| V::from_val(v).display(inventory))
+                .unwrap_or_default();
+            diagnostics.push(
+                Finding::language(
+                    Code::WaiverExpired,
+                    attr_span(inventory, id, "expires"),
+                    "expired",
+                    format!(
+                        "waiver `{}` expired on {expires}; its findings are reported again",
+                        entity.name
+                    ),
+                )
+                .with_entity("waiver", entity.name.clone())
+                .with_help("renew it with a new `expires` date and approval, or fix the findings"),
+            );
+        }
+        waivers.push(Waiver {
+            id,
+            policies,
+            applies: refs(entity.get("applies")),
+            expired,
+            used: false,
+        });
+    }
+
+    let by_rule: std::collections::HashMap<&str, usize> = set
+        .policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.rule.id.as_str(), i))
+        .collect();
+    for finding in findings.iter_mut() {
+        let (Some(&policy), Some(entity)) = (
+            by_rule.get(finding.rule.id.as_str()),
+            finding.entity.as_ref(),
+        ) else {
+            continue;
+        };
+        let Some(target) = inventory.lookup(&entity.name) else {
+            continue;
+        };
+        let affected = match set.policies[policy].kind {
+            Kind::Vulnerability => refs(inventory.entity(target).get("affected_devices")),
+            _ => Vec::new(),
+        };
+        for waiver in waivers
+            .iter_mut()
+            .filter(|w| !w.expired && w.policies.contains(&policy))
+        {
+            if waiver.applies.contains(&target)
+                || waiver.applies.iter().any(|a| affected.contains(a))
+            {
+                finding.waived_by = Some(inventory.entity(waiver.id).name.clone());
+                waiver.used = true;
+                break;
+            }
+        }
+    }
+    for waiver in waivers.iter().filter(|w| !w.expired && !w.used) {
+        // Unknown policies were reported already; a waiver for policies not evaluated this
+        // run (`--select`) is not unused.
+        if !waiver
+            .policies
+            .iter()
+            .any(|p| settings.selected.contains(p))
+        {
+            continue;
+        }
+        let entity = inventory.entity(waiver.id);
+        diagnostics.push(
+            Finding::language(
+                Code::WaiverUnused,
+                entity.name_span,
+                "excuses nothing",
+                format!("waiver `{}` excuses no finding", entity.name),
+            )
+            .with_entity("waiver", entity.name.clone())
+            .with_help("remove it, or check its `policies` and `applies`"),
+        );
+    }
+    findings.extend(diagnostics);
+}

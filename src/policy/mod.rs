@@ -1,0 +1,194 @@
+//! Policies: packs loaded from TOML (the built-in ones embedded at build time, users'
+//! own from directories, through one loader), compiled once, evaluated in parallel.
+
+pub mod evaluate;
+pub mod expr;
+pub mod pack;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use crate::error::FileError;
+use crate::finding::Severity;
+pub use pack::{Pack, Policy};
+use pack::{PackFiles, load_pack};
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
+}
+
+/// Every loaded pack and policy, policies sorted by id.
+#[derive(Debug, Default)]
+pub struct PolicySet {
+    pub packs: Vec<Pack>,
+    pub policies: Vec<Policy>,
+}
+
+/// The built-in packs as files, grouped by directory.
+pub fn builtin_pack_files() -> Vec<PackFiles> {
+    let mut by_dir: BTreeMap<&str, Vec<(String, String)>> = BTreeMap::new();
+    for (path, text) in builtin::BUILTIN_FILES {
+        let dir = path.split('/').next().unwrap_or_default();
+        by_dir
+            .entry(dir)
+            .or_default()
+            .push((format!("policies/{path}"), (*text).to_owned()));
+    }
+    by_dir
+        .into_iter()
+        .map(|(dir, files)| PackFiles {
+            dir: format!("policies/{dir}"),
+            files,
+        })
+        .collect()
+}
+
+/// Reads a user's pack directory: `pack.toml` and every other `*.toml` in it.
+pub fn read_pack_dir(dir: &Path, shown: &str) -> Result<PackFiles, FileError> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| FileError::plain(format!("cannot read policy pack `{shown}`: {e}")))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|e| FileError::plain(format!("cannot read policy pack `{shown}`: {e}")))?
+            .path();
+        if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| FileError::plain(format!("cannot read `{shown}/{name}`: {e}")))?;
+            files.push((format!("{shown}/{name}"), text));
+        }
+    }
+    files.sort();
+    Ok(PackFiles {
+        dir: shown.to_owned(),
+        files,
+    })
+}
+
+impl PolicySet {
+    /// Loads packs in order; every error of every file is returned, not just the first.
+    pub fn load(packs: &[PackFiles]) -> Result<PolicySet, Vec<FileError>> {
+        let mut errors = Vec::new();
+        let mut set = PolicySet::default();
+        let mut pack_ids: HashMap<String, String> = HashMap::new();
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for files in packs {
+            let Some((pack, policies)) = load_pack(files, &mut errors) else {
+                continue;
+            };
+            if let Some(first) = pack_ids.insert(pack.id.clone(), files.dir.clone()) {
+                errors.push(FileError::plain(format!(
+                    "pack id `{}` of `{}` is already used by `{first}`",
+                    pack.id, files.dir
+                )));
+                continue;
+            }
+            for policy in policies {
+                let mut duplicate = false;
+                for key in [&policy.rule.id, &policy.rule.name] {
+                    if let Some(first) = seen.get(key.as_str()) {
+                        errors.push(
+                            FileError::plain(format!(
+                                "`{key}` in `{}` is already defined in `{first}`",
+                                policy.path
+                            ))
+                            .with_help("policy ids and names are unique across all packs"),
+                        );
+                        duplicate = true;
+                    }
+                }
+                if duplicate {
+                    continue;
+                }
+                seen.insert(policy.rule.id.clone(), policy.path.clone());
+                seen.insert(policy.rule.name.clone(), policy.path.clone());
+                set.policies.push(policy);
+            }
+            set.packs.push(pack);
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        set.policies.sort_by(|a, b| a.rule.id.cmp(&b.rule.id));
+        Ok(set)
+    }
+
+    pub fn builtin() -> Result<PolicySet, Vec<FileError>> {
+        PolicySet::load(&builtin_pack_files())
+    }
+
+    pub fn pack(&self, id: &str) -> Option<&Pack> {
+        self.packs.iter().find(|p| p.id == id)
+    }
+
+    /// A policy by id or name.
+    pub fn find(&self, key: &str) -> Option<&Policy> {
+        self.policies
+            .iter()
+            .find(|p| p.rule.id == key || p.rule.name == key)
+    }
+
+    /// Indices of the policies that `select` (default: all) keeps and `ignore` drops.
+    /// A selector matches an id, an id prefix (`HIPAA`, `NPRM-20`) or a name; one that
+    /// matches nothing is an error, since a typo would silently turn a check off.
+    pub fn select(
+        &self,
+        select: Option<&[String]>,
+        ignore: &[String],
+    ) -> Result<Vec<usize>, String> {
+        for selector in select.unwrap_or_default().iter().chain(ignore) {
+            if !self.policies.iter().any(|p| matches(selector, p)) {
+                let ids = self
+                    .policies
+                    .iter()
+                    .map(|p| p.rule.id.as_str())
+                    .chain(self.policies.iter().map(|p| p.rule.name.as_str()));
+                let hint = crate::suggest::closest(selector, ids)
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "`{selector}` matches no policy id, id prefix or name{hint}"
+                ));
+            }
+        }
+        Ok((0..self.policies.len())
+            .filter(|&i| {
+                let policy = &self.policies[i];
+                select.is_none_or(|s| s.iter().any(|sel| matches(sel, policy)))
+                    && !ignore.iter().any(|sel| matches(sel, policy))
+            })
+            .collect())
+    }
+
+    /// Declared → `[severity]` override → capped at warning by a pack not enforced.
+    pub fn severity_of(
+        &self,
+        policy: &Policy,
+        overrides: &BTreeMap<String, Severity>,
+        enforce: &BTreeMap<String, bool>,
+    ) -> Severity {
+        let declared = overrides
+            .get(&policy.rule.id)
+            .or_else(|| overrides.get(&policy.rule.name))
+            .copied()
+            .unwrap_or(policy.severity);
+        let enforced = enforce
+            .get(&policy.rule.pack)
+            .copied()
+            .or_else(|| self.pack(&policy.rule.pack).map(|p| p.enforce))
+            .unwrap_or(true);
+        if enforced {
+            declared
+        } else {
+            declared.min(Severity::Warning)
+        }
+    }
+}
+
+fn matches(selector: &str, policy: &Policy) -> bool {
+    policy.rule.id.starts_with(selector) || policy.rule.name == selector
+}
