@@ -148,6 +148,7 @@ fn report_errors(errors: &[FileError], color: Color) -> u8 {
         if handler.render_report(&mut out, error).is_err() {
             out.push_str(&format!("error: {}\n", error.message));
         }
+        out.push('\n');
     }
     let _ = std::io::stderr().write_all(out.as_bytes());
     EXIT_ERROR
@@ -222,7 +223,11 @@ fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
         output = strip_summary(&output);
     }
     let _ = std::io::stdout().write_all(output.as_bytes());
-    Ok(outcome.exit_code(args.fail_on.unwrap_or(config.fail_on)))
+    let status = outcome.exit_code(args.fail_on.unwrap_or(config.fail_on));
+    // The process ends here: freeing a large inventory piece by piece costs more than
+    // the whole check of a small one.
+    std::mem::forget(outcome);
+    Ok(status)
 }
 
 fn run_policies(args: &PoliciesArgs) -> Result<u8, Failure> {

@@ -4,6 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use super::{Attr, Entity, EntityId, Inventory, Val, os_support};
 use crate::date::Date;
 use crate::schema::Kind;
@@ -19,10 +21,13 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
     let by_model = index_refs(inventory, "model");
     let by_vlan = index_refs(inventory, "vlan");
 
-    let devices = inventory.of_kind(Kind::Device).to_vec();
+    let facts: Vec<(EntityId, DeviceFacts)> = inventory
+        .of_kind(Kind::Device)
+        .par_iter()
+        .map(|&id| (id, device_facts(inventory, id, &covers, as_of)))
+        .collect();
     let mut associates: HashSet<EntityId> = HashSet::new();
-    for &id in &devices {
-        let facts = device_facts(inventory, id, &covers, as_of);
+    for (id, facts) in facts {
         if facts.active && facts.handles_ephi {
             if let Some(Val::List(vendors)) = inventory.entity(id).get("serviced_by") {
                 associates.extend(vendors.iter().filter_map(as_ref));

@@ -7,6 +7,8 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
+use rayon::prelude::*;
+
 use super::{Attr, Entity, EntityId, Inventory, Val};
 use crate::finding::{Code, Finding};
 use crate::schema::{KINDS, Key, Kind, StrFormat, Type};
@@ -72,41 +74,15 @@ pub(super) fn validate(files: &[(FileId, Vec<Block<'_>>)], errors: &mut Vec<Find
         accepted.push((block, kind));
     }
 
-    let mut entities = Vec::with_capacity(accepted.len());
-    for (block, kind) in accepted {
-        let mut converter = Converter {
-            names: &names,
-            errors: &mut *errors,
-        };
-        let mut attrs = converter.record(&block.body, kind.keys(), kind.as_str(), &mut Vec::new());
-        let mut extensions = Vec::new();
-        converter.extensions(&block.body, &mut extensions);
-        for (key, attr) in kind.keys().iter().zip(&attrs) {
-            if key.required && attr.is_none() && !has_key(&block.body, key.name) {
-                errors.push(
-                    Finding::language(
-                        Code::MissingRequired,
-                        block.name.span,
-                        format!("missing `{}`", key.name),
-                        format!(
-                            "{} `{}` is missing required attribute `{}`",
-                            kind.as_str(),
-                            block.name.text,
-                            key.name
-                        ),
-                    )
-                    .with_help(format!("add `{} = …` to the block", key.name)),
-                );
-            }
-        }
-        attrs.resize(kind.slot_count(), None);
-        entities.push(Entity {
-            kind,
-            name: block.name.text.to_owned(),
-            name_span: block.name.span,
-            attrs,
-            extensions,
-        });
+    // Each block converts independently once every name is known.
+    let converted: Vec<(Entity, Vec<Finding>)> = accepted
+        .par_iter()
+        .map(|&(block, kind)| convert_block(block, kind, &names))
+        .collect();
+    let mut entities = Vec::with_capacity(converted.len());
+    for (entity, block_errors) in converted {
+        entities.push(entity);
+        errors.extend(block_errors);
     }
     Inventory {
         entities,
@@ -117,6 +93,45 @@ pub(super) fn validate(files: &[(FileId, Vec<Block<'_>>)], errors: &mut Vec<Find
             .collect(),
         ..Inventory::default()
     }
+}
+
+fn convert_block(block: &Block<'_>, kind: Kind, names: &Names<'_>) -> (Entity, Vec<Finding>) {
+    let mut errors = Vec::new();
+    let mut converter = Converter {
+        names,
+        errors: &mut errors,
+    };
+    let mut attrs = converter.record(&block.body, kind.keys(), kind.as_str(), &mut Vec::new());
+    let mut extensions = Vec::new();
+    converter.extensions(&block.body, &mut extensions);
+    for (key, attr) in kind.keys().iter().zip(&attrs) {
+        if key.required && attr.is_none() && !has_key(&block.body, key.name) {
+            let message = format!(
+                "{} `{}` is missing required attribute `{}`",
+                kind.as_str(),
+                block.name.text,
+                key.name
+            );
+            errors.push(
+                Finding::language(
+                    Code::MissingRequired,
+                    block.name.span,
+                    format!("missing `{}`", key.name),
+                    message,
+                )
+                .with_help(format!("add `{} = …` to the block", key.name)),
+            );
+        }
+    }
+    attrs.resize(kind.slot_count(), None);
+    let entity = Entity {
+        kind,
+        name: block.name.text.to_owned(),
+        name_span: block.name.span,
+        attrs,
+        extensions,
+    };
+    (entity, errors)
 }
 
 /// Whether the body states `key`, even with an invalid value (already reported).

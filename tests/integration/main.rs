@@ -8,5 +8,6 @@
 
 mod cli;
 mod language;
+mod policies;
 mod robustness;
 mod support;

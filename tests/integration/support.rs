@@ -33,15 +33,26 @@ pub fn case_dirs(dir: &Path) -> Vec<PathBuf> {
 
 /// Discovers and checks `dir` like `wardline check` does, as of [`AS_OF`].
 pub fn check_dir(dir: &Path) -> Outcome {
-    check_dir_with(dir, true)
+    check_dir_with(dir, Selection::Config)
+}
+
+/// Checks `dir` evaluating only the policy `id`.
+pub fn check_policy(dir: &Path, id: &str) -> Outcome {
+    check_dir_with(dir, Selection::Only(id))
 }
 
 /// Checks `dir` with the language diagnostics only: no policy is selected.
 pub fn check_language(dir: &Path) -> Outcome {
-    check_dir_with(dir, false)
+    check_dir_with(dir, Selection::None)
 }
 
-fn check_dir_with(dir: &Path, with_policies: bool) -> Outcome {
+enum Selection<'a> {
+    Config,
+    Only(&'a str),
+    None,
+}
+
+fn check_dir_with(dir: &Path, selection: Selection) -> Outcome {
     let (root, config_file) = discover::find_root(dir).unwrap();
     let config = match config_file {
         Some(file) => discover::load_config(&file, "wardline.toml").unwrap(),
@@ -53,12 +64,12 @@ fn check_dir_with(dir: &Path, with_policies: bool) -> Outcome {
         packs.push(policy::read_pack_dir(&root.join(extra), extra).unwrap());
     }
     let policies = PolicySet::load(&packs).unwrap_or_else(|errors| panic!("{errors:?}"));
-    let selected = if with_policies {
-        policies
+    let selected = match selection {
+        Selection::Config => policies
             .select(config.select.as_deref(), &config.ignore)
-            .unwrap()
-    } else {
-        Vec::new()
+            .unwrap(),
+        Selection::Only(id) => policies.select(Some(&[id.to_owned()]), &[]).unwrap(),
+        Selection::None => Vec::new(),
     };
     let judge = Judge {
         config: &config,

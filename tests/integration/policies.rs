@@ -1,0 +1,415 @@
+//! The built-in packs: the catalog of POLICIES.md §4 exactly, every policy with a firing
+//! and a quiet fixture, docs with every heading, severity and enforcement rules, custom
+//! packs end to end.
+
+use wardline::finding::Severity;
+use wardline::policy::PolicySet;
+
+use crate::support::{
+    AS_OF, case_dirs, check_dir, check_policy, fixtures, human, json, wardline, write,
+};
+
+/// POLICIES.md §4: id, name, severity, for.
+const CATALOG: &[(&str, &str, &str, &str)] = &[
+    ("HIPAA-101", "ephi-use-undeclared", "error", "device"),
+    ("HIPAA-102", "os-unrecorded", "error", "device"),
+    ("HIPAA-103", "patch-status-unrecorded", "error", "device"),
+    ("HIPAA-104", "segment-unrecorded", "error", "device"),
+    (
+        "HIPAA-105",
+        "unpatchable-without-safeguard",
+        "error",
+        "device",
+    ),
+    ("HIPAA-106", "residual-risk-undocumented", "error", "device"),
+    ("HIPAA-107", "risk-review-overdue", "warning", "device"),
+    (
+        "HIPAA-108",
+        "patch-status-contradicts-support",
+        "warning",
+        "device",
+    ),
+    ("HIPAA-110", "ephi-on-open-segment", "warning", "device"),
+    ("HIPAA-111", "unguarded-path-to-ehr", "warning", "device"),
+    (
+        "HIPAA-120",
+        "business-associate-without-baa",
+        "error",
+        "vendor",
+    ),
+    ("HIPAA-121", "baa-expired", "error", "vendor"),
+    ("HIPAA-122", "mds2-missing", "warning", "model"),
+    (
+        "HIPAA-130",
+        "transmission-encryption-undocumented",
+        "warning",
+        "device",
+    ),
+    (
+        "HIPAA-131",
+        "storage-encryption-undocumented",
+        "warning",
+        "device",
+    ),
+    ("HIPAA-132", "audit-logging-missing", "warning", "device"),
+    ("HIPAA-140", "disposal-unrecorded", "error", "device"),
+    (
+        "HIPAA-150",
+        "vendor-remote-access-unrecorded",
+        "warning",
+        "device",
+    ),
+    (
+        "NPRM-201",
+        "asset-inventory-review-overdue",
+        "error",
+        "organization",
+    ),
+    (
+        "NPRM-202",
+        "network-map-review-overdue",
+        "error",
+        "organization",
+    ),
+    ("NPRM-203", "segmentation-required", "error", "device"),
+    ("NPRM-204", "encryption-at-rest-required", "error", "device"),
+    (
+        "NPRM-205",
+        "encryption-in-transit-required",
+        "error",
+        "device",
+    ),
+    ("NPRM-206", "mfa-required", "error", "device"),
+    (
+        "NPRM-207",
+        "critical-patch-overdue",
+        "error",
+        "vulnerability",
+    ),
+    ("NPRM-208", "high-patch-overdue", "error", "vulnerability"),
+    (
+        "NPRM-209",
+        "vulnerability-scan-overdue",
+        "error",
+        "organization",
+    ),
+    (
+        "NPRM-210",
+        "penetration-test-overdue",
+        "error",
+        "organization",
+    ),
+    ("NPRM-211", "ba-verification-overdue", "error", "vendor"),
+    ("NPRM-212", "unguarded-path-to-ehr", "error", "device"),
+    (
+        "NPRM-213",
+        "compliance-audit-overdue",
+        "error",
+        "organization",
+    ),
+    (
+        "NPRM-214",
+        "risk-analysis-review-overdue",
+        "error",
+        "organization",
+    ),
+];
+
+const DOC_HEADINGS: [&str; 5] = [
+    "## What it checks",
+    "## Why it matters",
+    "## Example",
+    "## Remediation",
+    "## References",
+];
+
+#[test]
+fn builtin_packs_hold_exactly_the_catalog() {
+    let set = PolicySet::builtin().unwrap_or_else(|errors| panic!("{errors:#?}"));
+    let loaded: Vec<(&str, &str, &str, &str)> = set
+        .policies
+        .iter()
+        .map(|p| {
+            (
+                p.rule.id.as_str(),
+                p.rule.name.as_str(),
+                p.severity.as_str(),
+                p.kind.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(loaded, CATALOG);
+    for policy in &set.policies {
+        let pack = if policy.rule.id.starts_with("HIPAA") {
+            "hipaa"
+        } else {
+            "nprm"
+        };
+        assert_eq!(policy.rule.pack, pack);
+        assert!(
+            !policy.rule.cite.is_empty(),
+            "{} has no citation",
+            policy.rule.id
+        );
+        let mut at = 0;
+        for heading in DOC_HEADINGS {
+            let found = policy.docs[at..]
+                .find(heading)
+                .unwrap_or_else(|| panic!("{} docs lack `{heading}` (in order)", policy.rule.id));
+            at += found + heading.len();
+        }
+        assert!(
+            policy.docs.contains("```ward"),
+            "{} docs lack a ward example",
+            policy.rule.id
+        );
+    }
+    assert!(set.pack("hipaa").unwrap().enforce);
+    assert!(!set.pack("nprm").unwrap().enforce);
+}
+
+#[test]
+fn every_policy_fires_on_its_fires_fixtures_and_not_on_its_passes_fixtures() {
+    let set = PolicySet::builtin().unwrap_or_else(|errors| panic!("{errors:#?}"));
+    for policy in &set.policies {
+        let id = &policy.rule.id;
+        let cases = case_dirs(&fixtures().join("policies").join(id));
+        let name = |dir: &std::path::Path| dir.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            cases.iter().any(|c| name(c).starts_with("fires")),
+            "{id} has no fires fixture"
+        );
+        assert!(
+            cases.iter().any(|c| name(c).starts_with("passes")),
+            "{id} has no passes fixture"
+        );
+        for case in cases {
+            let outcome = check_policy(&case, id);
+            let case_name = name(&case);
+            assert!(
+                !outcome.policies_skipped,
+                "{id}/{case_name} has language errors:\n{}",
+                human(&outcome)
+            );
+            let hits = outcome
+                .findings
+                .iter()
+                .filter(|f| &f.rule.id == id && f.waived_by.is_none())
+                .count();
+            if case_name.starts_with("fires") {
+                assert!(
+                    hits > 0,
+                    "{id}/{case_name} should fire:\n{}",
+                    human(&outcome)
+                );
+            } else {
+                assert_eq!(
+                    hits,
+                    0,
+                    "{id}/{case_name} should pass:\n{}",
+                    human(&outcome)
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn firing_fixtures_render_in_human_and_json() {
+    let set = PolicySet::builtin().unwrap_or_else(|errors| panic!("{errors:#?}"));
+    for policy in &set.policies {
+        let outcome = check_policy(
+            &fixtures()
+                .join("policies")
+                .join(&policy.rule.id)
+                .join("fires"),
+            &policy.rule.id,
+        );
+        insta::assert_snapshot!(format!("{}-human", policy.rule.id), human(&outcome));
+        insta::assert_snapshot!(format!("{}-json", policy.rule.id), json(&outcome));
+    }
+}
+
+#[test]
+fn fixture_directories_name_only_real_policies() {
+    let set = PolicySet::builtin().unwrap_or_else(|errors| panic!("{errors:#?}"));
+    for dir in case_dirs(&fixtures().join("policies")) {
+        let id = dir.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(set.find(&id).is_some(), "fixtures for unknown policy {id}");
+    }
+}
+
+#[test]
+fn nprm_is_advisory_unless_enforced() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "inventory.ward",
+        "organization acme { label = \"Acme\" }\n",
+    );
+    write(dir.path(), "wardline.toml", "as_of = 2026-11-29\n");
+    let severity = |outcome: &wardline::check::Outcome| {
+        outcome
+            .findings
+            .iter()
+            .find(|f| f.rule.id == "NPRM-201")
+            .map(|f| f.severity)
+    };
+    assert_eq!(severity(&check_dir(dir.path())), Some(Severity::Warning));
+    write(
+        dir.path(),
+        "wardline.toml",
+        "as_of = 2026-11-29\n[packs.nprm]\nenforce = true\n",
+    );
+    assert_eq!(severity(&check_dir(dir.path())), Some(Severity::Error));
+    write(
+        dir.path(),
+        "wardline.toml",
+        "as_of = 2026-11-29\n[packs.nprm]\nenforce = true\n[severity]\nasset-inventory-review-overdue = \"info\"\n",
+    );
+    assert_eq!(severity(&check_dir(dir.path())), Some(Severity::Info));
+}
+
+#[test]
+fn select_ignore_and_fail_on_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "inventory.ward",
+        "organization acme { label = \"Acme\" }\n",
+    );
+    let run = |args: &[&str]| {
+        let output = wardline()
+            .args(["check", "--format", "concise", "--as-of", AS_OF])
+            .args(args)
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let (code, stdout, _) = run(&["--select", "NPRM-201"]);
+    assert_eq!(
+        code,
+        Some(0),
+        "NPRM is advisory: warnings do not fail by default\n{stdout}"
+    );
+    assert_eq!(
+        stdout.lines().filter(|l| l.contains("[NPRM-")).count(),
+        1,
+        "{stdout}"
+    );
+    let (code, _, _) = run(&["--select", "NPRM-201", "--fail-on", "warning"]);
+    assert_eq!(code, Some(1));
+    let (code, stdout, _) = run(&[
+        "--select",
+        "NPRM",
+        "--ignore",
+        "NPRM-201,penetration-test-overdue",
+        "--fail-on",
+        "warning",
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(
+        !stdout.contains("NPRM-201") && !stdout.contains("NPRM-210") && stdout.contains("NPRM-202"),
+        "{stdout}"
+    );
+    let (code, _, stderr) = run(&["--select", "NPRM-2O1"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("matches no policy"), "{stderr}");
+}
+
+#[test]
+fn output_is_identical_with_one_or_two_threads() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/riverside");
+    let run = |threads: &str| {
+        wardline()
+            .args(["check", "--format", "json", "--threads", threads])
+            .arg(&dir)
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let one = run("1");
+    assert!(one.len() > 1000);
+    assert_eq!(one, run("2"));
+}
+
+#[test]
+fn a_custom_pack_works_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "wardline.toml",
+        "as_of = 2026-11-29\n[policies]\nextra = [\"policies/local\"]\n[check]\nselect = [\"LOCAL\"]\n",
+    );
+    write(
+        dir.path(),
+        "policies/local/pack.toml",
+        "pack = \"local\"\ntitle = \"Riverside local rules\"\nstatus = \"local\"\nenforce = true\n",
+    );
+    write(
+        dir.path(),
+        "policies/local/LOCAL-001-owner-required.toml",
+        "id = \"LOCAL-001\"\nname = \"owner-required\"\ntitle = \"Every device has an owner\"\nseverity = \"error\"\ncite = [\"Riverside policy IS-7\"]\nfor = \"device\"\nwhere = \"active\"\nrequire = \"exists(owner)\"\nmessage = \"device {name} in {vlan.label} has no owner\"\nhelp = \"set `owner`\"\n",
+    );
+    write(
+        dir.path(),
+        "inventory/a.ward",
+        "vendor acme { }\nmodel m { vendor = acme }\nvlan v { id = 5 zone = medical label = \"ICU\" }\ndevice d1 { model = m vlan = v }\ndevice d2 { model = m owner = \"Biomed\" }\n",
+    );
+    let output = wardline()
+        .args(["check", "--format", "concise"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "inventory/a.ward:4:8: error[LOCAL-001] device d1 in ICU has no owner\n1 error, 0 warnings in 1 file, 5 entities, as of 2026-11-29\n"
+    );
+    wardline()
+        .args(["explain", "owner-required"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("require:  exists(owner)"));
+}
+
+#[test]
+fn a_broken_custom_pack_gives_spanned_errors_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "wardline.toml",
+        "[policies]\nextra = [\"local\"]\n",
+    );
+    write(
+        dir.path(),
+        "local/pack.toml",
+        "pack = \"local\"\ntitle = \"Local\"\nstatus = \"local\"\nenforce = true\n",
+    );
+    write(
+        dir.path(),
+        "local/LOCAL-001-patched.toml",
+        "id = \"LOCAL-001\"\nname = \"patched\"\ntitle = \"t\"\nseverity = \"error\"\ncite = []\nfor = \"device\"\nrequire = \"patch.statsu == \\\"current\\\"\"\nmessage = \"m\"\n",
+    );
+    write(
+        dir.path(),
+        "local/LOCAL-002-wrong-file.toml",
+        "id = \"LOCAL-002\"\nname = \"other\"\ntitle = \"t\"\nseverity = \"fatal\"\ncite = []\nfor = \"devise\"\nrequire = \"true\"\nmessage = \"m\"\ncolour = 1\n",
+    );
+    write(dir.path(), "a.ward", "vendor acme { }\n");
+    let output = wardline()
+        .args(["check", "--color", "never"])
+        .arg(dir.path())
+        .env("COLUMNS", "80")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    insta::assert_snapshot!(stderr);
+}
