@@ -242,7 +242,8 @@ fn run_policies(args: &PoliciesArgs) -> Result<u8, Failure> {
 
 fn run_explain(args: &ExplainArgs) -> Result<u8, Failure> {
     let (_, _, policies) = load(&args.location)?;
-    let Some(policy) = policies.find(&args.policy) else {
+    let found = policies.find(&args.policy);
+    if found.is_empty() {
         let keys = policies
             .policies
             .iter()
@@ -251,13 +252,15 @@ fn run_explain(args: &ExplainArgs) -> Result<u8, Failure> {
             || "`wardline policies` lists every policy".to_owned(),
             |s| format!("did you mean `{s}`?"),
         );
-        return fail(
-            FileError::plain(format!("no policy has the id or name `{}`", args.policy))
-                .with_help(hint),
-            args.location.color,
-        );
-    };
-    let _ = std::io::stdout().write_all(report::catalog::explain(&policies, policy).as_bytes());
+        let error = FileError::plain(format!("no policy has the id or name `{}`", args.policy))
+            .with_help(hint);
+        return fail(error, args.location.color);
+    }
+    let pages: Vec<String> = found
+        .iter()
+        .map(|policy| report::catalog::explain(&policies, policy))
+        .collect();
+    let _ = std::io::stdout().write_all(pages.join("\n---\n\n").as_bytes());
     Ok(0)
 }
 

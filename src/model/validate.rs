@@ -31,13 +31,13 @@ pub(super) fn validate(files: &[(FileId, Vec<Block<'_>>)], errors: &mut Vec<Find
     let mut accepted: Vec<(&Block<'_>, Kind)> = Vec::new();
     let mut organization: Option<Span> = None;
     for block in files.iter().flat_map(|(_, blocks)| blocks) {
-        let Some(kind) = Kind::parse(&block.kind.text) else {
+        let Some(kind) = Kind::parse(block.kind.text) else {
             let message = format!("unknown block kind `{}`", block.kind.text);
             errors.push(unknown_word(
                 message,
                 block.kind.span,
                 "unknown block kind",
-                &block.kind.text,
+                block.kind.text,
                 KINDS.iter().map(|k| k.as_str()),
             ));
             continue;

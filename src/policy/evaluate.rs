@@ -192,49 +192,37 @@ fn apply_waivers(inventory: &Inventory, settings: &Settings, findings: &mut Vec<
         let mut policies = Vec::new();
         for key in strings(entity.get("policies")) {
             let span = attr_span(inventory, id, "policies");
-            match set
-                .policies
-                .iter()
-                .position(|p| p.rule.id == key || p.rule.name == key)
-            {
-                None => {
-                    let hint = crate::suggest::closest(
-                        key,
-                        set.policies
-                            .iter()
-                            .map(|p| p.rule.id.as_str())
-                            .chain(set.policies.iter().map(|p| p.rule.name.as_str())),
-                    );
-                    let finding = Finding::language(
-                        Code::WaiverUnknownPolicy,
-                        span,
-                        "unknown policy",
-                        format!("waiver `{}` names unknown policy `{key}`", entity.name),
-                    )
-                    .with_entity("waiver", entity.name.clone());
-                    diagnostics.push(match hint {
-                        Some(s) => finding.with_help(format!("did you mean `{s}`?")),
-                        None => {
-                            finding.with_help("`wardline policies` lists every policy id and name")
-                        }
-                    });
+            let matching: Vec<usize> = (0..set.policies.len())
+                .filter(|&i| set.policies[i].rule.id == key || set.policies[i].rule.name == key)
+                .collect();
+            if matching.is_empty() {
+                let keys = set
+                    .policies
+                    .iter()
+                    .flat_map(|p| [p.rule.id.as_str(), p.rule.name.as_str()]);
+                let message = format!("waiver `{}` names unknown policy `{key}`", entity.name);
+                let finding =
+                    Finding::language(Code::WaiverUnknownPolicy, span, "unknown policy", message)
+                        .with_entity("waiver", entity.name.clone());
+                diagnostics.push(match crate::suggest::closest(key, keys) {
+                    Some(s) => finding.with_help(format!("did you mean `{s}`?")),
+                    None => finding.with_help("`wardline policies` lists every policy id and name"),
+                });
+            }
+            for index in matching {
+                if set.policies[index].waivable {
+                    policies.push(index);
+                    continue;
                 }
-                Some(index) if !set.policies[index].waivable => {
-                    diagnostics.push(
-                        Finding::language(
-                            Code::WaiverNotWaivable,
-                            span,
-                            "not waivable",
-                            format!(
-                                "waiver `{}` names `{key}`, which cannot be waived",
-                                entity.name
-                            ),
-                        )
+                let message = format!(
+                    "waiver `{}` names `{key}`, which cannot be waived",
+                    entity.name
+                );
+                diagnostics.push(
+                    Finding::language(Code::WaiverNotWaivable, span, "not waivable", message)
                         .with_entity("waiver", entity.name.clone())
                         .with_help("fix the finding instead; this policy allows no exception"),
-                    );
-                }
-                Some(index) => policies.push(index),
+                );
             }
         }
         let expired = matches!(entity.get("expires"), Some(Val::Date(d)) if *d < settings.as_of);

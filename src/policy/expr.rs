@@ -383,8 +383,8 @@ impl<'s> ExprParser<'s> {
                     ));
                     rest = after;
                 }
-                if rest.starts_with('.') {
-                    return Err(expected(&rest[1..], "an attribute name after `.`"));
+                if let Some(after_dot) = rest.strip_prefix('.') {
+                    return Err(expected(after_dot, "an attribute name after `.`"));
                 }
                 return Ok((rest, self.spanned(input, rest, ExprKind::Path(segments))));
             }

@@ -75,7 +75,8 @@ impl PolicySet {
         let mut errors = Vec::new();
         let mut set = PolicySet::default();
         let mut pack_ids: HashMap<String, String> = HashMap::new();
-        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut seen_ids: HashMap<String, String> = HashMap::new();
+        let mut seen_names: HashMap<(String, String), String> = HashMap::new();
         for files in packs {
             let Some((pack, policies)) = load_pack(files, &mut errors) else {
                 continue;
@@ -88,24 +89,32 @@ impl PolicySet {
                 continue;
             }
             for policy in policies {
-                let mut duplicate = false;
-                for key in [&policy.rule.id, &policy.rule.name] {
-                    if let Some(first) = seen.get(key.as_str()) {
-                        errors.push(
-                            FileError::plain(format!(
-                                "`{key}` in `{}` is already defined in `{first}`",
-                                policy.path
-                            ))
-                            .with_help("policy ids and names are unique across all packs"),
-                        );
-                        duplicate = true;
-                    }
-                }
-                if duplicate {
+                // Ids are unique everywhere; names only within a pack, because the
+                // catalog itself gives HIPAA-111 and NPRM-212 one name (the same pattern
+                // judged by two rules), so a name may select several policies.
+                let id_first = seen_ids.get(&policy.rule.id);
+                let name_first =
+                    seen_names.get(&(policy.rule.pack.clone(), policy.rule.name.clone()));
+                if let Some(first) = id_first.or(name_first) {
+                    let key = if id_first.is_some() {
+                        &policy.rule.id
+                    } else {
+                        &policy.rule.name
+                    };
+                    errors.push(
+                        FileError::plain(format!(
+                            "`{key}` in `{}` is already defined in `{first}`",
+                            policy.path
+                        ))
+                        .with_help("policy ids are unique across all packs, names within a pack"),
+                    );
                     continue;
                 }
-                seen.insert(policy.rule.id.clone(), policy.path.clone());
-                seen.insert(policy.rule.name.clone(), policy.path.clone());
+                seen_ids.insert(policy.rule.id.clone(), policy.path.clone());
+                seen_names.insert(
+                    (policy.rule.pack.clone(), policy.rule.name.clone()),
+                    policy.path.clone(),
+                );
                 set.policies.push(policy);
             }
             set.packs.push(pack);
@@ -125,11 +134,12 @@ impl PolicySet {
         self.packs.iter().find(|p| p.id == id)
     }
 
-    /// A policy by id or name.
-    pub fn find(&self, key: &str) -> Option<&Policy> {
+    /// The policies with this id or name (a name may be shared across packs).
+    pub fn find(&self, key: &str) -> Vec<&Policy> {
         self.policies
             .iter()
-            .find(|p| p.rule.id == key || p.rule.name == key)
+            .filter(|p| p.rule.id == key || p.rule.name == key)
+            .collect()
     }
 
     /// Indices of the policies that `select` (default: all) keeps and `ignore` drops.

@@ -189,14 +189,14 @@ impl<'s> Cursor<'s> {
                         token_len(rest),
                         format!(
                             "expected a name after `{}`, found {}",
-                            clip(&kind.text),
+                            clip(kind.text),
                             describe_token(rest)
                         ),
                         "expected a name",
                     )
                     .help(format!(
                         "a block is written `{} some-name {{ … }}`",
-                        clip(&kind.text)
+                        clip(kind.text)
                     )),
                 );
             }
@@ -208,8 +208,8 @@ impl<'s> Cursor<'s> {
                 token_len(rest),
                 format!(
                     "expected `{{` after `{} {}`, found {}",
-                    clip(&kind.text),
-                    clip(&name.text),
+                    clip(kind.text),
+                    clip(name.text),
                     describe_token(rest)
                 ),
                 "expected `{`",
@@ -273,7 +273,7 @@ impl<'s> Cursor<'s> {
             };
             let after_key = trivia(rest);
             if let Some(rest) = after_key.strip_prefix('=') {
-                let (rest, value) = self.value(trivia(rest), &key.text, depth)?;
+                let (rest, value) = self.value(trivia(rest), key.text, depth)?;
                 items.push(Item {
                     key,
                     value: ItemValue::Value(value),
@@ -281,7 +281,7 @@ impl<'s> Cursor<'s> {
                 input = rest;
             } else if let Some(rest) = after_key.strip_prefix('{') {
                 let open = after_key;
-                let (rest, body) = self.body(open, rest, &key.text, depth + 1)?;
+                let (rest, body) = self.body(open, rest, key.text, depth + 1)?;
                 items.push(Item {
                     key,
                     value: ItemValue::Nested(body),
@@ -306,14 +306,14 @@ impl<'s> Cursor<'s> {
                         token_len(after_key),
                         format!(
                             "expected `=` or `{{` after key `{}`, found {}",
-                            clip(&key.text),
+                            clip(key.text),
                             describe_token(after_key)
                         ),
                         "expected `=` or `{`",
                     )
                     .help(format!(
                         "write `{0} = value` or `{0} {{ … }}`",
-                        clip(&key.text)
+                        clip(key.text)
                     )),
                 );
             }

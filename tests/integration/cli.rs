@@ -7,12 +7,20 @@ use crate::support::{AS_OF, fixtures, wardline, write};
 
 #[test]
 fn exit_codes_follow_the_spec() {
-    let language = fixtures().join("language");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.ward", "vendor acme { label = \"Acme\" }\n");
+    // Only NPRM warnings (no organization block): below the default `fail_on`.
     wardline()
         .args(["check", "--as-of", AS_OF])
-        .arg(language.join("ok-WARD-007-valid-formats"))
+        .arg(dir.path())
         .assert()
         .code(0);
+    wardline()
+        .args(["check", "--as-of", AS_OF, "--fail-on", "warning"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let language = fixtures().join("language");
     wardline()
         .args(["check", "--as-of", AS_OF])
         .arg(language.join("WARD-005-unknown-reference"))

@@ -11,3 +11,4 @@ mod language;
 mod policies;
 mod robustness;
 mod support;
+mod waivers;

@@ -235,7 +235,10 @@ fn fixture_directories_name_only_real_policies() {
     let set = PolicySet::builtin().unwrap_or_else(|errors| panic!("{errors:#?}"));
     for dir in case_dirs(&fixtures().join("policies")) {
         let id = dir.file_name().unwrap().to_string_lossy().into_owned();
-        assert!(set.find(&id).is_some(), "fixtures for unknown policy {id}");
+        assert!(
+            !set.find(&id).is_empty(),
+            "fixtures for unknown policy {id}"
+        );
     }
 }
 
@@ -412,4 +415,36 @@ fn a_broken_custom_pack_gives_spanned_errors_and_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn a_value_inherited_from_the_model_is_shown_with_a_secondary_label() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "wardline.toml",
+        "as_of = 2026-11-29\n[policies]\nextra = [\"local\"]\n[check]\nselect = [\"LOCAL\"]\n",
+    );
+    write(
+        dir.path(),
+        "local/pack.toml",
+        "pack = \"local\"\ntitle = \"Local\"\nstatus = \"local\"\nenforce = true\n",
+    );
+    write(
+        dir.path(),
+        "local/LOCAL-001-no-windows-7.toml",
+        "id = \"LOCAL-001\"\nname = \"no-windows-7\"\ntitle = \"No Windows 7\"\nseverity = \"warning\"\ncite = [\"local\"]\nfor = \"device\"\nrequire = \"os.name != \\\"Windows 7\\\"\"\nat = \"os.name\"\nmessage = \"device {name} runs {os.name}, supported until {os.end_of_support}\"\n",
+    );
+    write(
+        dir.path(),
+        "models.ward",
+        "vendor acme { }\n\nmodel ct-9000 {\n  vendor = acme\n  os { name = \"Windows 7\" version = \"SP1\" }\n}\n",
+    );
+    write(
+        dir.path(),
+        "radiology.ward",
+        "device ct-01 {\n  model = ct-9000\n}\n\ndevice ct-02 {\n  model = ct-9000\n  os { name = \"Windows 7\" }\n}\n",
+    );
+    let outcome = check_dir(dir.path());
+    insta::assert_snapshot!(human(&outcome));
 }
