@@ -33,31 +33,43 @@ pub fn evaluate(inventory: &Inventory, settings: &Settings) -> Vec<Finding> {
         inventory,
         as_of: settings.as_of,
     };
-    let mut findings: Vec<Finding> = settings
-        .selected
-        .par_iter()
-        .flat_map(|&index| {
-            let policy = &settings.policies.policies[index];
-            let severity =
-                settings
-                    .policies
-                    .severity_of(policy, settings.severity, settings.enforce);
-            let entities = inventory.of_kind(policy.kind);
-            if entities.is_empty() && policy.kind == Kind::Organization {
-                return missing_organization(policy, severity, settings.root_span)
-                    .into_iter()
-                    .collect::<Vec<_>>();
-            }
-            entities
-                .par_iter()
-                .filter(|&&id| {
-                    policy.applies.as_ref().is_none_or(|w| w.holds(scope, id))
-                        && !policy.require.holds(scope, id)
+    let mut findings = Vec::new();
+    for kind in crate::schema::KINDS {
+        let policies: Vec<(&Policy, Severity)> = settings
+            .selected
+            .iter()
+            .map(|&index| &settings.policies.policies[index])
+            .filter(|policy| policy.kind == kind)
+            .map(|policy| {
+                (
+                    policy,
+                    settings
+                        .policies
+                        .severity_of(policy, settings.severity, settings.enforce),
+                )
+            })
+            .collect();
+        let entities = inventory.of_kind(kind);
+        if entities.is_empty() && kind == Kind::Organization {
+            findings.extend(policies.iter().filter_map(|&(policy, severity)| {
+                missing_organization(policy, severity, settings.root_span)
+            }));
+            continue;
+        }
+        // Entity-major: every policy of the kind judges an entity while its attributes
+        // are in cache, instead of each policy sweeping the whole inventory.
+        let judged: Vec<Finding> = entities
+            .par_iter()
+            .flat_map_iter(|&id| {
+                policies.iter().filter_map(move |&(policy, severity)| {
+                    let applies = policy.applies.as_ref().is_none_or(|w| w.holds(scope, id));
+                    (applies && !policy.require.holds(scope, id))
+                        .then(|| finding(policy, severity, scope, id))
                 })
-                .map(|&id| finding(policy, severity, scope, id))
-                .collect()
-        })
-        .collect();
+            })
+            .collect();
+        findings.extend(judged);
+    }
     apply_waivers(inventory, settings, &mut findings);
     findings
 }

@@ -1,45 +1,64 @@
-//! `cargo xtask docs [--check]`: regenerates the README's policy table between the
-//! `<!-- policies:start -->` and `<!-- policies:end -->` markers from
-//! `wardline policies --format json`; `--check` fails when the README is stale.
+//! `cargo xtask docs [--check]`: regenerates the README's generated sections — the
+//! example run on `examples/riverside` and the policy table — from the binary itself, so
+//! they never drift; `--check` fails when the README is stale.
 
-const START: &str = "<!-- policies:start -->";
-const END: &str = "<!-- policies:end -->";
+use std::process::Command;
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let check = args.iter().any(|a| a == "--check");
-    let output = std::process::Command::new(env!("CARGO"))
-        .args([
-            "run",
-            "--quiet",
-            "--package",
-            "wardline",
-            "--",
-            "policies",
-            "--format",
-            "json",
-        ])
+    let path = super::project_root().join("README.md");
+    let readme =
+        std::fs::read_to_string(&path).map_err(|e| format!("cannot read README.md: {e}"))?;
+
+    let example = wardline(&["check", "examples/riverside"])?;
+    let example = format!("```text\n$ wardline check examples/riverside\n{example}```\n");
+    let updated = replace_section(&readme, "example", &example)?;
+    let updated = replace_section(&updated, "policies", &policy_table()?)?;
+
+    if updated == readme {
+        return Ok(());
+    }
+    if check {
+        return Err("README.md's generated sections are stale: run `cargo xtask docs`".into());
+    }
+    std::fs::write(&path, updated).map_err(|e| format!("cannot write README.md: {e}"))
+}
+
+/// Runs the debug binary with colour and terminal width pinned; returns its stdout.
+fn wardline(args: &[&str]) -> Result<String, String> {
+    let output = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--package", "wardline", "--"])
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
         .current_dir(super::project_root())
         .output()
         .map_err(|e| format!("cannot run wardline: {e}"))?;
-    if !output.status.success() {
+    if output.status.code() == Some(2) || output.status.code().is_none() {
         return Err(format!(
-            "wardline policies failed:\n{}",
+            "wardline {} failed:\n{}",
+            args.join(" "),
             String::from_utf8_lossy(&output.stderr)
         ));
     }
+    String::from_utf8(output.stdout).map_err(|e| format!("wardline printed invalid UTF-8: {e}"))
+}
+
+fn policy_table() -> Result<String, String> {
+    let json = wardline(&["policies", "--format", "json"])?;
     let policies: serde_json::Value =
-        serde_json::from_slice(&output.stdout).map_err(|e| format!("bad JSON: {e}"))?;
+        serde_json::from_str(&json).map_err(|e| format!("bad JSON: {e}"))?;
     let mut table = String::from(
         "| id | name | severity | for | title | cite |\n| --- | --- | --- | --- | --- | --- |\n",
     );
     for p in policies.as_array().into_iter().flatten() {
+        let cell = |key: &str| p[key].as_str().unwrap_or_default().replace('|', "\\|");
         let cite: Vec<&str> = p["cite"]
             .as_array()
             .into_iter()
             .flatten()
             .filter_map(|c| c.as_str())
             .collect();
-        let cell = |key: &str| p[key].as_str().unwrap_or_default().replace('|', "\\|");
         table.push_str(&format!(
             "| {} | `{}` | {} | {} | {} | {} |\n",
             cell("id"),
@@ -50,18 +69,21 @@ pub fn run(args: &[String]) -> Result<(), String> {
             cite.join("; ").replace('|', "\\|")
         ));
     }
-    let path = super::project_root().join("README.md");
-    let readme =
-        std::fs::read_to_string(&path).map_err(|e| format!("cannot read README.md: {e}"))?;
-    let (Some(start), Some(end)) = (readme.find(START), readme.find(END)) else {
-        return Err(format!("README.md lacks the {START} … {END} markers"));
+    Ok(table)
+}
+
+/// Replaces what stands between `<!-- NAME:start -->` and `<!-- NAME:end -->`.
+fn replace_section(text: &str, name: &str, content: &str) -> Result<String, String> {
+    let (start, end) = (
+        format!("<!-- {name}:start -->"),
+        format!("<!-- {name}:end -->"),
+    );
+    let (Some(from), Some(to)) = (text.find(&start), text.find(&end)) else {
+        return Err(format!("README.md lacks the {start} … {end} markers"));
     };
-    let updated = format!("{}{START}\n{table}{}", &readme[..start], &readme[end..]);
-    if updated == readme {
-        return Ok(());
-    }
-    if check {
-        return Err("README.md's policy table is stale: run `cargo xtask docs`".into());
-    }
-    std::fs::write(&path, updated).map_err(|e| format!("cannot write README.md: {e}"))
+    Ok(format!(
+        "{}{start}\n{content}{}",
+        &text[..from],
+        &text[to..]
+    ))
 }
