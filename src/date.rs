@@ -17,7 +17,13 @@ impl Date {
         Some(Date(days_from_civil(year, month, day)))
     }
 
-    /// Parses exactly `YYYY-MM-DD`.
+    /// Parses exactly `YYYY-MM-DD`, a real calendar date.
+    ///
+    /// ```
+    /// use wardline::date::Date;
+    /// assert_eq!(Date::parse("2024-02-29").map(|d| d.to_string()), Some("2024-02-29".into()));
+    /// assert_eq!(Date::parse("2025-02-30"), None);
+    /// ```
     pub fn parse(text: &str) -> Option<Date> {
         let b = text.as_bytes();
         let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
@@ -54,6 +60,12 @@ impl Date {
     }
 
     /// Calendar months; the day is clamped to the target month's last day.
+    ///
+    /// ```
+    /// use wardline::date::Date;
+    /// let end_of_january = Date::parse("2025-01-31").unwrap();
+    /// assert_eq!(end_of_january.add_months(1), Date::parse("2025-02-28"));
+    /// ```
     pub fn add_months(self, months: i64) -> Option<Date> {
         let (y, m, d) = self.ymd();
         let total = i64::from(y) * 12 + i64::from(m - 1) + months;

@@ -1,6 +1,11 @@
 //! "Did you mean" suggestions: the closest candidate within edit distance 2.
 
 /// The candidate closest to `word` (ties: the first in iteration order), if within 2 edits.
+///
+/// ```
+/// assert_eq!(wardline::suggest::closest("encrypton", ["encryption", "mfa"]), Some("encryption"));
+/// assert_eq!(wardline::suggest::closest("vlan", ["device"]), None);
+/// ```
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {

@@ -10,7 +10,7 @@ use std::net::IpAddr;
 use rayon::prelude::*;
 
 use super::{Attr, Entity, EntityId, Inventory, Val};
-use crate::finding::{Code, Finding};
+use crate::finding::{Code, EntityRef, Finding};
 use crate::schema::{KINDS, Key, Kind, StrFormat, Type};
 use crate::source::{FileId, Span};
 use crate::suggest::closest;
@@ -124,6 +124,12 @@ fn convert_block(block: &Block<'_>, kind: Kind, names: &Names<'_>) -> (Entity, V
         }
     }
     attrs.resize(kind.slot_count(), None);
+    for error in &mut errors {
+        error.entity = Some(EntityRef {
+            kind: kind.as_str(),
+            name: block.name.text.to_owned(),
+        });
+    }
     let entity = Entity {
         kind,
         name: block.name.text.to_owned(),

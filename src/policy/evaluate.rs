@@ -2,7 +2,7 @@
 //! in parallel; the caller sorts. Then waivers excuse findings and are themselves
 //! checked (WARD-011…014).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
@@ -266,37 +266,45 @@ fn apply_waivers(inventory: &Inventory, settings: &Settings, findings: &mut Vec<
         });
     }
 
-    let by_rule: std::collections::HashMap<&str, usize> = set
+    // (policy, entity) → the first unexpired waiver excusing it, so applying waivers is
+    // one probe per finding however many waivers there are.
+    let mut excuses: HashMap<(usize, EntityId), usize> = HashMap::new();
+    for (index, waiver) in waivers.iter().enumerate().filter(|(_, w)| !w.expired) {
+        for &policy in &waiver.policies {
+            for &entity in &waiver.applies {
+                excuses.entry((policy, entity)).or_insert(index);
+            }
+        }
+    }
+    let by_rule: HashMap<&str, usize> = set
         .policies
         .iter()
         .enumerate()
         .map(|(i, p)| (p.rule.id.as_str(), i))
         .collect();
     for finding in findings.iter_mut() {
-        let (Some(&policy), Some(entity)) = (
-            by_rule.get(finding.rule.id.as_str()),
-            finding.entity.as_ref(),
-        ) else {
+        let Some(&policy) = by_rule.get(finding.rule.id.as_str()) else {
             continue;
         };
-        let Some(target) = inventory.lookup(&entity.name) else {
+        let Some(target) = finding
+            .entity
+            .as_ref()
+            .and_then(|e| inventory.lookup(&e.name))
+        else {
             continue;
         };
-        let affected = match set.policies[policy].kind {
-            Kind::Vulnerability => refs(inventory.entity(target).get("affected_devices")),
-            _ => Vec::new(),
-        };
-        for waiver in waivers
-            .iter_mut()
-            .filter(|w| !w.expired && w.policies.contains(&policy))
+        // A vulnerability's finding is also excused through any device it affects.
+        let mut candidates = vec![target];
+        if set.policies[policy].kind == Kind::Vulnerability {
+            candidates.extend(refs(inventory.entity(target).get("affected_devices")));
+        }
+        if let Some(&index) = candidates
+            .iter()
+            .filter_map(|&entity| excuses.get(&(policy, entity)))
+            .min()
         {
-            if waiver.applies.contains(&target)
-                || waiver.applies.iter().any(|a| affected.contains(a))
-            {
-                finding.waived_by = Some(inventory.entity(waiver.id).name.clone());
-                waiver.used = true;
-                break;
-            }
+            finding.waived_by = Some(inventory.entity(waivers[index].id).name.clone());
+            waivers[index].used = true;
         }
     }
     for waiver in waivers.iter().filter(|w| !w.expired && !w.used) {

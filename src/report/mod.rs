@@ -103,8 +103,8 @@ pub fn fingerprint(finding: &Finding) -> String {
         key.push('\0');
         key.push_str(part);
     }
-    if finding.entity.is_none() {
-        // Language errors have no entity: their message names what is wrong.
+    if finding.rule.pack == "language" {
+        // Language errors name what is wrong in the message; one block may have several.
         key.push('\0');
         key.push_str(&finding.message);
     }

@@ -184,3 +184,41 @@ fn output_is_byte_identical_across_runs_and_thread_counts() {
     assert_eq!(first, run("2"));
     assert_eq!(first, run("2"));
 }
+
+#[test]
+fn policies_lists_the_catalog() {
+    let output = wardline().arg("policies").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
+    let output = wardline()
+        .args(["policies", "--format", "json"])
+        .output()
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 32);
+    assert_eq!(list[0]["id"], "HIPAA-101");
+    assert_eq!(list[0]["for"], "device");
+}
+
+#[test]
+fn explain_shows_docs_citation_and_expressions() {
+    let output = wardline().args(["explain", "HIPAA-105"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
+    // A name shared by two packs explains both policies.
+    let output = wardline()
+        .args(["explain", "unguarded-path-to-ehr"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.starts_with("HIPAA-111 unguarded-path-to-ehr")
+            && text.contains("\nNPRM-212 unguarded-path-to-ehr"),
+        "{text}"
+    );
+    wardline()
+        .args(["explain", "HIPAA-1055"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `HIPAA-105`?"));
+}
