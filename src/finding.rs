@@ -264,6 +264,16 @@ impl Finding {
         self
     }
 
+    /// `error[HIPAA-105] message`: how the one-line formats name a finding.
+    pub fn headline(&self) -> String {
+        format!(
+            "{}[{}] {}",
+            self.severity.as_str(),
+            self.rule.id,
+            self.message
+        )
+    }
+
     /// A WARD-001…010 error: the inventory cannot be judged.
     pub fn blocks_evaluation(&self) -> bool {
         self.rule.pack == "language"

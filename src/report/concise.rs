@@ -15,13 +15,7 @@ pub fn render(report: &Report) -> String {
             Some(at) => format!("{}:{}:{}", at.file, at.line, at.column),
             None => report.root.clone(),
         };
-        let _ = writeln!(
-            out,
-            "{place}: {}[{}] {}",
-            finding.severity.as_str(),
-            finding.rule.id,
-            finding.message
-        );
+        let _ = writeln!(out, "{place}: {}", finding.headline());
     }
     if report.policies_skipped {
         let _ = writeln!(out, "{}", super::POLICIES_SKIPPED);

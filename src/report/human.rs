@@ -164,13 +164,7 @@ pub fn render(report: &Report, style: Style) -> String {
     for finding in report.findings.iter().filter(|f| f.waived_by.is_none()) {
         let rendered = to_rendered(report, finding);
         if handler.render_report(&mut out, &rendered).is_err() {
-            let _ = writeln!(
-                out,
-                "{}[{}] {}",
-                finding.severity.as_str(),
-                finding.rule.id,
-                finding.message
-            );
+            let _ = writeln!(out, "{}", finding.headline());
         }
         out.push('\n');
     }

@@ -1,7 +1,9 @@
 //! Every language diagnostic has fixtures that raise it and fixtures that do not; the
 //! `# expect:` markers carry the meaning, the snapshots pin the presentation.
 
-use crate::support::{case_dirs, check_language, expected_ids, fixtures, found_ids, human, json};
+use crate::support::{
+    assert_fixture_pairs, case_dirs, check_language, expected_ids, fixtures, found_ids, human, json,
+};
 
 #[test]
 fn language_fixtures_raise_exactly_the_expected_diagnostics() {
@@ -22,21 +24,8 @@ fn language_fixtures_raise_exactly_the_expected_diagnostics() {
 
 #[test]
 fn every_language_error_has_a_raising_and_a_passing_fixture() {
-    let names: Vec<String> = case_dirs(&fixtures().join("language"))
-        .iter()
-        .map(|d| d.file_name().unwrap().to_string_lossy().into_owned())
-        .collect();
-    for n in 1..=10 {
-        let id = format!("WARD-{n:03}");
-        assert!(
-            names.iter().any(|c| c.starts_with(&id)),
-            "no raising fixture for {id}"
-        );
-        assert!(
-            names.iter().any(|c| c.starts_with(&format!("ok-{id}"))),
-            "no passing fixture for {id}"
-        );
-    }
+    let cases = case_dirs(&fixtures().join("language"));
+    assert_fixture_pairs(&cases, (1..=10).map(|n| format!("WARD-{n:03}")));
 }
 
 #[test]

@@ -141,3 +141,21 @@ pub fn write(dir: &Path, path: &str, contents: impl AsRef<[u8]>) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, contents).unwrap();
 }
+
+/// Asserts that each diagnostic id has a raising fixture (`ID-…`) and a passing one (`ok-ID-…`).
+pub fn assert_fixture_pairs(cases: &[PathBuf], ids: impl IntoIterator<Item = String>) {
+    let names: Vec<String> = cases
+        .iter()
+        .map(|c| c.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for id in ids {
+        assert!(
+            names.iter().any(|c| c.starts_with(&id)),
+            "no raising fixture for {id}"
+        );
+        assert!(
+            names.iter().any(|c| c.starts_with(&format!("ok-{id}"))),
+            "no passing fixture for {id}"
+        );
+    }
+}

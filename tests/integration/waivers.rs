@@ -1,26 +1,12 @@
 //! Waivers: what they excuse (by id or name, an entity, or a device affected by a
 //! vulnerability), and WARD-011…014 each with a raising and a passing fixture.
 
-use crate::support::{case_dirs, check_dir, expected_ids, fixtures, human};
+use crate::support::{assert_fixture_pairs, case_dirs, check_dir, expected_ids, fixtures, human};
 
 #[test]
 fn waiver_fixtures_give_exactly_the_expected_findings() {
     let cases = case_dirs(&fixtures().join("waivers"));
-    for n in 11..=14 {
-        let id = format!("WARD-{n:03}");
-        let names: Vec<String> = cases
-            .iter()
-            .map(|c| c.file_name().unwrap().to_string_lossy().into_owned())
-            .collect();
-        assert!(
-            names.iter().any(|c| c.starts_with(&id)),
-            "no raising fixture for {id}"
-        );
-        assert!(
-            names.iter().any(|c| c.starts_with(&format!("ok-{id}"))),
-            "no passing fixture for {id}"
-        );
-    }
+    assert_fixture_pairs(&cases, (11..=14).map(|n| format!("WARD-{n:03}")));
     for dir in cases {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let outcome = check_dir(&dir);
