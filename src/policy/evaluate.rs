@@ -107,27 +107,28 @@ fn render_message(pieces: &[Piece], scope: Scope, id: EntityId) -> String {
 
 fn finding(policy: &Policy, severity: Severity, scope: Scope, id: EntityId) -> Finding {
     let entity = scope.inventory.entity(id);
-    let name_label = Label::new(entity.name_span, policy.title.clone());
-    let (primary, secondary, attribute) = match &policy.at {
-        Some((path, compiled)) => match compiled.attr(scope, id) {
+    let title = || policy.title.clone();
+    let mut primary = Label::new(entity.name_span, title());
+    let mut secondary = Vec::new();
+    let mut attribute = String::new();
+    if let Some((path, compiled)) = &policy.at {
+        attribute.clone_from(path);
+        let (own, reached) = compiled.blame(scope, id);
+        match own {
+            // A value the device takes from its model: point at the device, note the model.
             Some(attr) if attr.inherited => {
-                let note = attr
-                    .span
-                    .map(|span| Label::new(span, format!("`{path}` is inherited from here")));
-                (name_label, note.into_iter().collect(), path.clone())
+                secondary.extend(
+                    attr.span
+                        .map(|span| Label::new(span, format!("`{path}` is inherited from here"))),
+                );
             }
-            Some(attr) => match attr.span {
-                Some(span) => (
-                    Label::new(span, policy.title.clone()),
-                    Vec::new(),
-                    path.clone(),
-                ),
-                None => (name_label, Vec::new(), path.clone()),
-            },
-            None => (name_label, Vec::new(), path.clone()),
-        },
-        None => (name_label, Vec::new(), String::new()),
-    };
+            Some(attr) => primary = Label::new(attr.span.unwrap_or(entity.name_span), title()),
+            None => {}
+        }
+        if let Some(span) = reached.and_then(|attr| attr.span) {
+            secondary.push(Label::new(span, format!("`{path}` is here")));
+        }
+    }
     Finding {
         rule: policy.rule.clone(),
         severity,

@@ -14,7 +14,7 @@ use nom::{IResult, Parser};
 
 use crate::date::Date;
 use crate::model::network::zone_bit;
-use crate::model::{EntityId, Inventory, Val};
+use crate::model::{Attr, EntityId, Inventory, Val};
 use crate::schema::{self, Key, Kind, Type, ZONES};
 use crate::suggest::closest;
 
@@ -551,8 +551,6 @@ pub struct Compiled {
 #[derive(Debug, Clone)]
 pub struct CompiledPath {
     steps: Vec<Step>,
-    /// Whether every step reads the judged entity's own block (no reference followed).
-    pub local: bool,
 }
 
 struct Checker {
@@ -937,8 +935,8 @@ pub fn compile_path(src: &str, kind: Kind) -> Result<CompiledPath, ExprError> {
             "expected an attribute path like `patch.status`",
         ));
     };
-    let (steps, _, local) = Checker { kind }.path(segments)?;
-    Ok(CompiledPath { steps, local })
+    let (steps, _, _) = Checker { kind }.path(segments)?;
+    Ok(CompiledPath { steps })
 }
 
 // ---------------------------------------------------------------- evaluation
@@ -1053,22 +1051,38 @@ impl CompiledPath {
         read_path(&self.steps, scope, entity)
     }
 
-    /// The attribute the path ends at, with its source, when it is the entity's own.
-    pub fn attr<'a>(&self, scope: Scope<'a>, entity: EntityId) -> Option<&'a crate::model::Attr> {
-        let mut attr: Option<&crate::model::Attr> = None;
+    /// The attributes to blame: the judged entity's own attribute on the path (the
+    /// reference the path follows out of the block, or the attribute it ends at) and,
+    /// when the path leaves the block, the attribute it reaches in the other one.
+    pub fn blame<'a>(
+        &self,
+        scope: Scope<'a>,
+        entity: EntityId,
+    ) -> (Option<&'a Attr>, Option<&'a Attr>) {
         let mut current = scope.inventory.entity(entity);
+        let mut attr: Option<&Attr> = None;
+        let mut own: Option<&Attr> = None;
         for step in &self.steps {
             attr = match (*step, attr.map(|a| &a.val)) {
-                (Step::Slot(slot), None) => current.attrs.get(slot)?.as_ref(),
+                (Step::Slot(slot), None) => current.attrs.get(slot).and_then(Option::as_ref),
                 (Step::Slot(slot), Some(Val::Ref(id))) => {
+                    own = own.or(attr);
                     current = scope.inventory.entity(*id);
-                    current.attrs.get(slot)?.as_ref()
+                    current.attrs.get(slot).and_then(Option::as_ref)
                 }
-                (Step::Field(field), Some(Val::Record(fields))) => fields.get(field)?.as_ref(),
-                _ => return None,
+                (Step::Field(field), Some(Val::Record(fields))) => {
+                    fields.get(field).and_then(Option::as_ref)
+                }
+                _ => None,
             };
+            if attr.is_none() {
+                break;
+            }
         }
-        attr
+        match own {
+            Some(reference) => (Some(reference), attr),
+            None => (attr, None),
+        }
     }
 }
 

@@ -96,24 +96,27 @@ impl PolicySet {
                 let name_first =
                     seen_names.get(&(policy.rule.pack.clone(), policy.rule.name.clone()));
                 if let Some(first) = id_first.or(name_first) {
-                    let key = if id_first.is_some() {
-                        &policy.rule.id
-                    } else {
-                        &policy.rule.name
+                    let (what, key, span) = match id_first {
+                        Some(_) => ("id", &policy.rule.id, policy.origin.id_span.clone()),
+                        None => ("name", &policy.rule.name, policy.origin.name_span.clone()),
                     };
+                    let origin = &policy.origin;
                     errors.push(
-                        FileError::plain(format!(
-                            "`{key}` in `{}` is already defined in `{first}`",
-                            policy.path
-                        ))
+                        FileError::at(
+                            &origin.path,
+                            &origin.text,
+                            span,
+                            format!("policy {what} `{key}` is already used by `{first}`"),
+                            "used again here",
+                        )
                         .with_help("policy ids are unique across all packs, names within a pack"),
                     );
                     continue;
                 }
-                seen_ids.insert(policy.rule.id.clone(), policy.path.clone());
+                seen_ids.insert(policy.rule.id.clone(), policy.origin.path.clone());
                 seen_names.insert(
                     (policy.rule.pack.clone(), policy.rule.name.clone()),
-                    policy.path.clone(),
+                    policy.origin.path.clone(),
                 );
                 set.policies.push(policy);
             }

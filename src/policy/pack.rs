@@ -49,8 +49,16 @@ pub struct Policy {
     pub help: Option<String>,
     pub waivable: bool,
     pub docs: String,
-    /// The file it was loaded from, for messages.
+    pub origin: Origin,
+}
+
+/// Where a policy was written, so later checks (duplicates) can point into its file.
+#[derive(Debug, Clone)]
+pub struct Origin {
     pub path: String,
+    pub text: Arc<str>,
+    pub id_span: std::ops::Range<usize>,
+    pub name_span: std::ops::Range<usize>,
 }
 
 #[derive(Deserialize)]
@@ -262,21 +270,21 @@ fn load_policy(pack: &str, path: &str, text: &str, errors: &mut Vec<FileError>) 
     };
     let applies = raw.applies.as_ref().map(|w| compile(w, "where"));
     let require = compile(&raw.require, "require");
-    let at_path = raw.at.as_ref().map(|value| match expr::compile_path(value.get_ref(), kind) {
-        Ok(compiled) if compiled.local => Some((value.get_ref().clone(), compiled)),
-        Ok(_) => {
-            errors.push(FileError::at(path, text, value.span(), format!("`at` must name an attribute of the {} itself, not one reached through a reference", kind.as_str()), "follows a reference"));
-            None
-        }
-        Err(error) => {
-            errors.push(expr_error(path, text, value, error, "at"));
-            None
-        }
-    });
+    let at_path = raw
+        .at
+        .as_ref()
+        .map(|value| match expr::compile_path(value.get_ref(), kind) {
+            Ok(compiled) => Some((value.get_ref().clone(), compiled)),
+            Err(error) => {
+                errors.push(expr_error(path, text, value, error, "at"));
+                None
+            }
+        });
     let message = template(&raw.message, kind, path, text, errors);
     if errors.len() > before {
         return None;
     }
+    let (id_span, name_span) = (raw.id.span(), raw.name.span());
     Some(Policy {
         rule: Arc::new(Rule {
             id: raw.id.into_inner(),
@@ -296,7 +304,12 @@ fn load_policy(pack: &str, path: &str, text: &str, errors: &mut Vec<FileError>) 
         help: raw.help,
         waivable: raw.waivable.unwrap_or(true),
         docs: raw.docs,
-        path: path.to_owned(),
+        origin: Origin {
+            path: path.to_owned(),
+            text: text.into(),
+            id_span,
+            name_span,
+        },
     })
 }
 

@@ -13,8 +13,6 @@ struct Document<'a> {
     as_of: String,
     root: &'a str,
     summary: Summary,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    policies_skipped: bool,
     findings: Vec<JsonFinding<'a>>,
 }
 
@@ -139,7 +137,6 @@ pub fn render(report: &Report) -> String {
                 organization: report.count_of(Kind::Organization),
             },
         },
-        policies_skipped: report.policies_skipped,
         findings: report.findings.iter().map(|f| finding(report, f)).collect(),
     };
     let mut out = serde_json::to_string_pretty(&document).unwrap_or_default();

@@ -405,6 +405,11 @@ fn a_broken_custom_pack_gives_spanned_errors_and_exit_2() {
         "local/LOCAL-002-wrong-file.toml",
         "id = \"LOCAL-002\"\nname = \"other\"\ntitle = \"t\"\nseverity = \"fatal\"\ncite = []\nfor = \"devise\"\nrequire = \"true\"\nmessage = \"m\"\ncolour = 1\n",
     );
+    write(
+        dir.path(),
+        "local/HIPAA-105-copied.toml",
+        "id = \"HIPAA-105\"\nname = \"copied\"\ntitle = \"t\"\nseverity = \"error\"\ncite = []\nfor = \"device\"\nrequire = \"true\"\nmessage = \"m\"\n",
+    );
     write(dir.path(), "a.ward", "vendor acme { }\n");
     let output = wardline()
         .args(["check", "--color", "never"])
