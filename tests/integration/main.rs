@@ -8,6 +8,7 @@
 
 mod cli;
 mod language;
+mod model;
 mod policies;
 mod robustness;
 mod support;

@@ -1,0 +1,200 @@
+//! Derived facts (LANGUAGE.md §4) read straight off the resolved inventory.
+
+use wardline::check::Outcome;
+use wardline::date::Date;
+use wardline::model::Val;
+
+use crate::support::{check_language, write};
+
+fn inventory(text: &str) -> Outcome {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "wardline.toml", "as_of = 2026-11-29\n");
+    write(dir.path(), "inventory.ward", text);
+    let outcome = check_language(dir.path());
+    assert!(outcome.findings.is_empty(), "{:#?}", outcome.findings);
+    outcome
+}
+
+fn get<'a>(outcome: &'a Outcome, entity: &str, path: &str) -> Option<&'a Val> {
+    let entity = outcome
+        .inventory
+        .entity(outcome.inventory.lookup(entity).unwrap());
+    match path.split_once('.') {
+        Some((record, field)) => entity.field(record, field),
+        None => entity.get(path),
+    }
+}
+
+fn date(text: &str) -> Option<Val> {
+    Date::parse(text).map(Val::Date)
+}
+
+fn names(outcome: &Outcome, val: Option<&Val>) -> Vec<String> {
+    let Some(Val::List(items)) = val else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .map(|v| match v {
+            Val::Ref(id) => outcome.inventory.entity(*id).name.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect()
+}
+
+const BASE: &str = r#"
+vendor acme { }
+vendor fixit { }
+vendor cloudco { ephi_access = true }
+model ct {
+  vendor = acme
+  os { name = "Windows 7" version = "SP1" end_of_support = 2023-01-10 }
+}
+model pump {
+  vendor = acme
+  os { name = "Windows CE" version = "6.0" }
+  end_of_support = 2016-05-01
+}
+model monitor { vendor = acme }
+vlan imaging { id = 10 zone = medical }
+vlan core { id = 20 zone = clinical }
+vlan ehr { id = 30 zone = ehr }
+vlan guest { id = 40 zone = guest }
+flow imaging-core { from = imaging to = core ports = [104] }
+flow core-ehr { from = core to = ehr ports = [443] }
+flow guest-ehr { from = guest to = ehr ports = any via = [ehr-fw] }
+safeguard ehr-fw { kind = firewall covers = [ehr] }
+safeguard ct-acl { kind = acl covers = [ct] }
+safeguard imaging-ids { kind = ids covers = [imaging] }
+safeguard pump-jump { kind = jump_host covers = [pump-01] }
+"#;
+
+#[test]
+fn operating_system_inheritance_and_end_of_support() {
+    let outcome = inventory(&format!(
+        "{BASE}
+device ct-01 {{ model = ct vlan = imaging ephi = [store] }}
+device ct-02 {{ model = ct os {{ version = \"SP2\" }} ephi = [] }}
+device ct-03 {{ model = ct os {{ end_of_support = 2027-01-01 }} }}
+device pump-01 {{ model = pump ephi = [transmit] }}
+device mon-01 {{ model = monitor os {{ name = \"Ubuntu\" version = \"22.04.4\" }} decommissioned = 2026-11-29 }}
+device mon-02 {{ model = monitor decommissioned = 2026-11-30 }}
+"
+    ));
+    // Same OS as its model: takes the model's date.
+    assert_eq!(
+        get(&outcome, "ct-01", "os.name"),
+        Some(&Val::Str("Windows 7".into()))
+    );
+    assert_eq!(
+        get(&outcome, "ct-01", "os.end_of_support").cloned(),
+        date("2023-01-10")
+    );
+    // Another version: not the model's date, but the catalog's for Windows 7.
+    assert_eq!(
+        get(&outcome, "ct-02", "os.end_of_support").cloned(),
+        date("2020-01-14")
+    );
+    // Its own date wins.
+    assert_eq!(
+        get(&outcome, "ct-03", "end_of_support").cloned(),
+        date("2027-01-01")
+    );
+    assert_eq!(
+        get(&outcome, "ct-03", "unsupported"),
+        Some(&Val::Bool(false))
+    );
+    // The earliest of the OS (catalog: 2018-04-10) and the product (2016-05-01).
+    assert_eq!(
+        get(&outcome, "pump-01", "end_of_support").cloned(),
+        date("2016-05-01")
+    );
+    assert_eq!(
+        get(&outcome, "pump-01", "unpatchable"),
+        Some(&Val::Bool(true))
+    );
+    // Catalog by version prefix.
+    assert_eq!(
+        get(&outcome, "mon-01", "os.end_of_support").cloned(),
+        date("2027-06-30")
+    );
+    // Unknown OS: unknown end of support, not unsupported.
+    assert_eq!(get(&outcome, "mon-02", "end_of_support"), None);
+    assert_eq!(
+        get(&outcome, "mon-02", "unsupported"),
+        Some(&Val::Bool(false))
+    );
+    // Decommissioned on as_of is no longer active; the day after still is.
+    assert_eq!(get(&outcome, "mon-01", "active"), Some(&Val::Bool(false)));
+    assert_eq!(get(&outcome, "mon-02", "active"), Some(&Val::Bool(true)));
+    assert_eq!(
+        get(&outcome, "ct-01", "stores_ephi"),
+        Some(&Val::Bool(true))
+    );
+    assert_eq!(
+        get(&outcome, "ct-02", "handles_ephi"),
+        Some(&Val::Bool(false))
+    );
+    assert_eq!(
+        get(&outcome, "pump-01", "transmits_ephi"),
+        Some(&Val::Bool(true))
+    );
+}
+
+#[test]
+fn coverage_associates_and_affected_devices() {
+    let outcome = inventory(&format!(
+        "{BASE}
+device ct-01 {{ model = ct vlan = imaging ephi = [store] serviced_by = [fixit] }}
+device pump-01 {{ model = pump ephi = [] serviced_by = [acme] compensating = [ehr-fw] }}
+device mon-01 {{ model = monitor ephi = [create] decommissioned = 2020-01-01 serviced_by = [acme] }}
+vulnerability v1 {{ affects = [ct, pump-01] severity = high identified = 2026-11-01 }}
+"
+    ));
+    assert_eq!(
+        names(&outcome, get(&outcome, "ct-01", "covered_by")),
+        ["ct-acl", "imaging-ids"]
+    );
+    assert_eq!(
+        names(&outcome, get(&outcome, "pump-01", "covered_by")),
+        ["ehr-fw", "pump-jump"]
+    );
+    // fixit services an active ePHI device; acme only a device without ePHI and a
+    // decommissioned one; cloudco declares ePHI access.
+    assert_eq!(
+        get(&outcome, "fixit", "business_associate"),
+        Some(&Val::Bool(true))
+    );
+    assert_eq!(
+        get(&outcome, "acme", "business_associate"),
+        Some(&Val::Bool(false))
+    );
+    assert_eq!(
+        get(&outcome, "cloudco", "business_associate"),
+        Some(&Val::Bool(true))
+    );
+    assert_eq!(
+        names(&outcome, get(&outcome, "v1", "affected_devices")),
+        ["ct-01", "pump-01"]
+    );
+    assert_eq!(names(&outcome, get(&outcome, "ct", "devices")), ["ct-01"]);
+    assert_eq!(
+        names(&outcome, get(&outcome, "imaging", "devices")),
+        ["ct-01"]
+    );
+}
+
+#[test]
+fn unguarded_reachability_follows_multi_hop_paths() {
+    let outcome = inventory(&format!("{BASE}\ndevice pump-01 {{ model = pump }}\n"));
+    let reach =
+        |vlan: &str| outcome.inventory.reach[outcome.inventory.lookup(vlan).unwrap().index()];
+    let ehr = wardline::model::network::zone_bit("ehr").unwrap();
+    // imaging → core → ehr, no flow guarded.
+    assert_ne!(reach("imaging").unguarded & ehr, 0);
+    // guest → ehr only through a firewall: reachable, but not unguarded.
+    assert_ne!(reach("guest").any & ehr, 0);
+    assert_eq!(reach("guest").unguarded & ehr, 0);
+    // ehr has no outgoing flow: it reaches nothing, not even itself.
+    assert_eq!(reach("ehr").any, 0);
+}
