@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut sizes = vec![10_000, 100_000];
-    let mut runs = 3;
+    let mut runs = 5;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
