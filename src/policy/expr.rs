@@ -17,6 +17,7 @@ use crate::model::network::zone_bit;
 use crate::model::{Attr, EntityId, Inventory, Val};
 use crate::schema::{self, Key, Kind, Type, ZONES};
 use crate::suggest::closest;
+use crate::syntax::SyntaxError;
 
 /// An error in an expression, with a byte range into the expression text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,34 +91,6 @@ enum ExprKind {
     Cmp(CmpOp, Box<Expr>, Box<Expr>),
 }
 
-/// Parse errors carry the remaining input length, turned into an offset at the end.
-#[derive(Debug)]
-struct SyntaxError {
-    rest_len: usize,
-    message: String,
-}
-
-impl nom::error::ParseError<&str> for SyntaxError {
-    fn from_error_kind(input: &str, _: nom::error::ErrorKind) -> Self {
-        SyntaxError {
-            rest_len: input.len(),
-            message: String::new(),
-        }
-    }
-
-    fn append(_: &str, _: nom::error::ErrorKind, other: Self) -> Self {
-        other
-    }
-
-    fn or(self, other: Self) -> Self {
-        if other.rest_len < self.rest_len {
-            other
-        } else {
-            self
-        }
-    }
-}
-
 type PResult<'a, T> = IResult<&'a str, T, SyntaxError>;
 
 const MAX_DEPTH: usize = 64;
@@ -154,10 +127,10 @@ fn expected(input: &str, what: &str) -> nom::Err<SyntaxError> {
         None => "end of expression".to_owned(),
         Some(c) => format!("`{c}`"),
     };
-    nom::Err::Failure(SyntaxError {
-        rest_len: input.trim_start().len(),
-        message: format!("expected {what}, found {found}"),
-    })
+    nom::Err::Failure(SyntaxError::at_rest(
+        input.trim_start().len(),
+        format!("expected {what}, found {found}"),
+    ))
 }
 
 impl<'s> ExprParser<'s> {
@@ -175,10 +148,10 @@ impl<'s> ExprParser<'s> {
     fn expr(&self, input: &'s str) -> PResult<'s, Expr> {
         let depth = self.depth.get() + 1;
         if depth > MAX_DEPTH {
-            return Err(nom::Err::Failure(SyntaxError {
-                rest_len: input.len(),
-                message: format!("expression nested more than {MAX_DEPTH} levels deep"),
-            }));
+            return Err(nom::Err::Failure(SyntaxError::at_rest(
+                input.len(),
+                format!("expression nested more than {MAX_DEPTH} levels deep"),
+            )));
         }
         self.depth.set(depth);
         let result = self.binary(input, "or");
@@ -287,10 +260,10 @@ impl<'s> ExprParser<'s> {
             }
             Some(c) if c.is_ascii_digit() || c == '-' => self.number(trimmed),
             Some(c) if is_ident_start(c) => self.word(trimmed),
-            _ => Err(nom::Err::Error(SyntaxError {
-                rest_len: trimmed.len(),
-                message: String::new(),
-            })),
+            _ => Err(nom::Err::Error(SyntaxError::at_rest(
+                trimmed.len(),
+                String::new(),
+            ))),
         }
     }
 
@@ -305,19 +278,19 @@ impl<'s> ExprParser<'s> {
                     Some((_, 't')) => text.push('\t'),
                     Some((_, c @ ('"' | '\\'))) => text.push(c),
                     _ => {
-                        return Err(nom::Err::Failure(SyntaxError {
-                            rest_len: input.len() - i,
-                            message: "unknown escape in string".into(),
-                        }));
+                        return Err(nom::Err::Failure(SyntaxError::at_rest(
+                            input.len() - i,
+                            "unknown escape in string",
+                        )));
                     }
                 },
                 c => text.push(c),
             }
         }
-        Err(nom::Err::Failure(SyntaxError {
-            rest_len: input.len(),
-            message: "unterminated string".into(),
-        }))
+        Err(nom::Err::Failure(SyntaxError::at_rest(
+            input.len(),
+            "unterminated string",
+        )))
     }
 
     fn number(&self, input: &'s str) -> PResult<'s, Expr> {
@@ -331,10 +304,10 @@ impl<'s> ExprParser<'s> {
         .parse(input);
         if let Ok((rest, text)) = date {
             let date = Date::parse(text).ok_or_else(|| {
-                nom::Err::Failure(SyntaxError {
-                    rest_len: input.len(),
-                    message: format!("`{text}` is not a calendar date YYYY-MM-DD"),
-                })
+                nom::Err::Failure(SyntaxError::at_rest(
+                    input.len(),
+                    format!("`{text}` is not a calendar date YYYY-MM-DD"),
+                ))
             })?;
             return Ok((rest, self.spanned(input, rest, ExprKind::Date(date))));
         }
@@ -345,10 +318,10 @@ impl<'s> ExprParser<'s> {
         .parse(input)
         .map_err(|_: nom::Err<SyntaxError>| expected(input, "a number"))?;
         let n = text.parse().map_err(|_| {
-            nom::Err::Failure(SyntaxError {
-                rest_len: input.len(),
-                message: format!("integer `{text}` does not fit in 64 bits"),
-            })
+            nom::Err::Failure(SyntaxError::at_rest(
+                input.len(),
+                format!("integer `{text}` does not fit in 64 bits"),
+            ))
         })?;
         Ok((rest, self.spanned(input, rest, ExprKind::Int(n))))
     }
@@ -398,14 +371,14 @@ fn parse(src: &str) -> Result<Expr, ExprError> {
         src,
         depth: std::cell::Cell::new(0),
     };
-    let to_error = |e: SyntaxError, fallback: &str| {
-        let at = src.len() - e.rest_len;
+    let to_error = |e: SyntaxError| {
+        let at = e.offset(src);
         let message = if e.message.is_empty() {
-            format!("expected {fallback}, found {}", describe(&src[at..]))
+            format!("expected an expression, found {}", describe(&src[at..]))
         } else {
             e.message
         };
-        ExprError::new(at..(at + 1).min(src.len()).max(at), message)
+        ExprError::new(at..(at + e.len.max(1)).min(src.len()).max(at), message)
     };
     match delimited(multispace0, |i| parser.expr(i), multispace0).parse(src) {
         Ok(("", expr)) => Ok(expr),
@@ -420,7 +393,7 @@ fn parse(src: &str) -> Result<Expr, ExprError> {
             )
             .help("combine conditions with `and` / `or`; compare with == != < <= > >= in"))
         }
-        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(to_error(e, "an expression")),
+        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(to_error(e)),
         Err(nom::Err::Incomplete(_)) => Err(ExprError::new(
             src.len()..src.len(),
             "incomplete expression",

@@ -2,8 +2,10 @@
 //! whatever could be parsed is returned alongside every error found.
 
 pub mod ast;
+mod error;
 mod parser;
 
+pub use error::SyntaxError;
 pub use parser::{MAX_DEPTH, parse};
 
 use crate::finding::{Code, Finding};

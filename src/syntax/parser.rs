@@ -8,12 +8,12 @@
 use nom::bytes::complete::{tag, take_while, take_while1};
 use nom::character::complete::satisfy;
 use nom::combinator::recognize;
-use nom::error::{ErrorKind, ParseError};
 use nom::{IResult, Parser};
 
 use std::borrow::Cow;
 
 use super::ast::{Block, Body, Ident, Item, ItemValue, Value, ValueKind};
+use super::error::SyntaxError;
 use crate::date::Date;
 use crate::finding::{Code, Finding};
 use crate::source::{FileId, Span};
@@ -21,64 +21,9 @@ use crate::source::{FileId, Span};
 /// Nested bodies and lists deeper than this are an error, never a stack overflow.
 pub const MAX_DEPTH: usize = 64;
 
-/// A parse error. Positions are kept as the length of the remaining input, which is
-/// what nom hands to [`ParseError`]; [`Cursor::offset`] turns them into byte offsets.
-#[derive(Debug)]
-pub struct PError {
-    rest_len: usize,
-    len: usize,
-    message: String,
-    label: String,
-    help: Option<String>,
-    /// An earlier place the message refers to (the block a missing `}` should close).
-    context: Option<(usize, usize, String)>,
-}
+type PResult<'a, T> = IResult<&'a str, T, SyntaxError>;
 
-impl ParseError<&str> for PError {
-    fn from_error_kind(input: &str, _kind: ErrorKind) -> Self {
-        PError::at(
-            input,
-            0,
-            format!("unexpected {}", describe_token(input)),
-            "unexpected here",
-        )
-    }
-
-    fn append(_input: &str, _kind: ErrorKind, other: Self) -> Self {
-        other
-    }
-
-    fn or(self, other: Self) -> Self {
-        // Keep the error that got farthest into the input: it is the most specific.
-        if other.rest_len < self.rest_len {
-            other
-        } else {
-            self
-        }
-    }
-}
-
-impl PError {
-    fn at(input: &str, len: usize, message: impl Into<String>, label: impl Into<String>) -> PError {
-        PError {
-            rest_len: input.len(),
-            len,
-            message: message.into(),
-            label: label.into(),
-            help: None,
-            context: None,
-        }
-    }
-
-    fn help(mut self, help: impl Into<String>) -> PError {
-        self.help = Some(help.into());
-        self
-    }
-}
-
-type PResult<'a, T> = IResult<&'a str, T, PError>;
-
-fn fail<T>(error: PError) -> PResult<'static, T> {
+fn fail<T>(error: SyntaxError) -> PResult<'static, T> {
     Err(nom::Err::Failure(error))
 }
 
@@ -172,7 +117,7 @@ impl<'s> Cursor<'s> {
 
     fn block(&mut self, input: &'s str) -> PResult<'s, Block<'s>> {
         let (rest, kind) = self.ident(input).map_err(|_| {
-            nom::Err::Failure(PError::at(
+            nom::Err::Failure(SyntaxError::at(
                 input,
                 token_len(input),
                 format!("expected a block kind, found {}", describe_token(input)),
@@ -184,7 +129,7 @@ impl<'s> Cursor<'s> {
             Ok(ok) => ok,
             Err(_) => {
                 return fail(
-                    PError::at(
+                    SyntaxError::at(
                         rest,
                         token_len(rest),
                         format!(
@@ -203,7 +148,7 @@ impl<'s> Cursor<'s> {
         };
         let rest = trivia(rest);
         let Some(rest) = rest.strip_prefix('{') else {
-            return fail(PError::at(
+            return fail(SyntaxError::at(
                 rest,
                 token_len(rest),
                 format!(
@@ -230,7 +175,7 @@ impl<'s> Cursor<'s> {
         depth: usize,
     ) -> PResult<'s, Body<'s>> {
         if depth > MAX_DEPTH {
-            return fail(PError::at(
+            return fail(SyntaxError::at(
                 open,
                 1,
                 format!("blocks are nested more than {MAX_DEPTH} levels deep"),
@@ -250,7 +195,7 @@ impl<'s> Cursor<'s> {
                 ));
             }
             if input.is_empty() {
-                let mut error = PError::at(
+                let mut error = SyntaxError::at(
                     input,
                     0,
                     format!("expected `}}` to close `{}`", clip(closes)),
@@ -260,7 +205,7 @@ impl<'s> Cursor<'s> {
                 return fail(error);
             }
             let Ok((rest, key)) = self.ident(input) else {
-                return fail(PError::at(
+                return fail(SyntaxError::at(
                     input,
                     token_len(input),
                     format!(
@@ -288,7 +233,7 @@ impl<'s> Cursor<'s> {
                 });
                 input = rest;
             } else if starts_block_header(input) {
-                let mut error = PError::at(
+                let mut error = SyntaxError::at(
                     input,
                     key.span.len(),
                     format!(
@@ -301,7 +246,7 @@ impl<'s> Cursor<'s> {
                 return fail(error);
             } else {
                 return fail(
-                    PError::at(
+                    SyntaxError::at(
                         after_key,
                         token_len(after_key),
                         format!(
@@ -322,7 +267,7 @@ impl<'s> Cursor<'s> {
 
     fn value(&mut self, input: &'s str, key: &str, depth: usize) -> PResult<'s, Value<'s>> {
         let Some(first) = input.chars().next() else {
-            return fail(PError::at(
+            return fail(SyntaxError::at(
                 input,
                 0,
                 format!(
@@ -346,7 +291,7 @@ impl<'s> Cursor<'s> {
                 (rest, kind)
             }
             _ => {
-                return fail(PError::at(input, token_len(input), format!("expected a value after `{} =`, found {}", clip(key), describe_token(input)), "expected a value")
+                return fail(SyntaxError::at(input, token_len(input), format!("expected a value after `{} =`, found {}", clip(key), describe_token(input)), "expected a value")
                     .help("a value is a \"string\", an integer, true or false, a date YYYY-MM-DD, a name, or a [list]"));
             }
         };
@@ -361,7 +306,7 @@ impl<'s> Cursor<'s> {
 
     fn list(&mut self, open: &'s str, key: &str, depth: usize) -> PResult<'s, ValueKind<'s>> {
         if depth + 1 > MAX_DEPTH {
-            return fail(PError::at(
+            return fail(SyntaxError::at(
                 open,
                 1,
                 format!("lists are nested more than {MAX_DEPTH} levels deep"),
@@ -380,7 +325,7 @@ impl<'s> Cursor<'s> {
             if let Some(rest) = input.strip_prefix(',') {
                 input = trivia(rest);
             } else if !input.starts_with(']') {
-                let mut error = PError::at(
+                let mut error = SyntaxError::at(
                     input,
                     token_len(input),
                     format!(
@@ -416,7 +361,7 @@ impl<'s> Cursor<'s> {
                 '"' => return Ok((&input[i + 1..], ValueKind::Str(Cow::Owned(text)))),
                 '\n' | '\r' => {
                     return fail(
-                        PError::at(
+                        SyntaxError::at(
                             input,
                             i,
                             "unterminated string",
@@ -437,7 +382,7 @@ impl<'s> Cursor<'s> {
                             let rest = &input[i..];
                             let shown = other.map_or(String::new(), |(_, c)| c.to_string());
                             return fail(
-                                PError::at(
+                                SyntaxError::at(
                                     rest,
                                     1 + shown.len(),
                                     format!("unknown escape `\\{shown}` in string"),
@@ -452,7 +397,7 @@ impl<'s> Cursor<'s> {
                 c => text.push(c),
             }
         }
-        fail(PError::at(
+        fail(SyntaxError::at(
             input,
             input.len(),
             "unterminated string",
@@ -465,12 +410,12 @@ impl<'s> Cursor<'s> {
         input: &'s str,
         backslash: usize,
         chars: &mut impl Iterator<Item = (usize, char)>,
-    ) -> Result<char, nom::Err<PError>> {
+    ) -> Result<char, nom::Err<SyntaxError>> {
         let rest = &input[backslash..];
         let end = rest.find('}').filter(|&end| end <= 10);
         let bad = |message: &str| {
             nom::Err::Failure(
-                PError::at(
+                SyntaxError::at(
                     rest,
                     end.map_or(2, |e| e + 1),
                     message.to_owned(),
@@ -498,7 +443,7 @@ impl<'s> Cursor<'s> {
 
     fn number_or_date(&mut self, input: &'s str) -> PResult<'s, ValueKind<'s>> {
         let digits =
-            |i: &'s str| take_while1::<_, &str, PError>(|c: char| c.is_ascii_digit()).parse(i);
+            |i: &'s str| take_while1::<_, &str, SyntaxError>(|c: char| c.is_ascii_digit()).parse(i);
         let date_shape = recognize((digits, tag("-"), digits, tag("-"), digits)).parse(input);
         let (rest, kind) = match date_shape {
             Ok((rest, text)) => {
@@ -514,7 +459,7 @@ impl<'s> Cursor<'s> {
                         ValueKind::Invalid
                     }
                     None => {
-                        return fail(PError::at(
+                        return fail(SyntaxError::at(
                             input,
                             text.len(),
                             format!("`{text}` is not a date: write dates as YYYY-MM-DD"),
@@ -528,7 +473,7 @@ impl<'s> Cursor<'s> {
                 let (rest, text) = recognize((nom::combinator::opt(tag("-")), digits))
                     .parse(input)
                     .map_err(|_| {
-                        nom::Err::Failure(PError::at(
+                        nom::Err::Failure(SyntaxError::at(
                             input,
                             1,
                             "expected a number after `-`",
@@ -552,7 +497,7 @@ impl<'s> Cursor<'s> {
         };
         if rest.starts_with(|c: char| is_ident_char(c) || c == '.') {
             let len = input.len() - rest.len() + token_len(rest).max(1);
-            return fail(PError::at(input, len, format!("`{}` is not a valid value", input[..len].trim()), "not a number, date or name")
+            return fail(SyntaxError::at(input, len, format!("`{}` is not a valid value", input[..len].trim()), "not a number, date or name")
                 .help("names start with a letter or `_`; a version like 6.0 is written as a string: \"6.0\""));
         }
         Ok((rest, kind))
@@ -628,15 +573,20 @@ pub fn parse(file: FileId, src: &str) -> (Vec<Block<'_>>, Vec<Finding>) {
     (blocks, errors)
 }
 
-fn syntax_finding(file: FileId, src: &str, error: PError) -> Finding {
-    let start = src.len() - error.rest_len;
-    let end = (start + error.len).min(src.len());
-    let mut finding = Finding::language(
-        Code::Syntax,
-        Span::new(file, start, end),
-        error.label,
-        error.message,
-    );
+fn syntax_finding(file: FileId, src: &str, error: SyntaxError) -> Finding {
+    let start = error.offset(src);
+    let found = &src[start..];
+    let (message, label, len) = if error.message.is_empty() {
+        (
+            format!("unexpected {}", describe_token(found)),
+            "unexpected here".to_owned(),
+            token_len(found),
+        )
+    } else {
+        (error.message, error.label, error.len)
+    };
+    let end = (start + len).min(src.len());
+    let mut finding = Finding::language(Code::Syntax, Span::new(file, start, end), label, message);
     if let Some(help) = error.help {
         finding = finding.with_help(help);
     }
