@@ -58,21 +58,24 @@ pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
             None => parseable.push(id),
         }
     }
-    let parsed: Vec<_> = parseable
+    // Each file is parsed and validated on its own; its syntax tree is gone before the
+    // inventory is resolved, so memory holds one representation of the inventory.
+    let drafted: Vec<_> = parseable
         .into_par_iter()
         .filter_map(|id| {
-            let file = sources.get(id)?;
-            let (blocks, errors) = syntax::parse(id, &file.text);
-            Some(((id, blocks), errors))
+            let (blocks, mut errors) = syntax::parse(id, &sources.get(id)?.text);
+            let (drafts, draft_errors) = model::draft(blocks);
+            errors.extend(draft_errors);
+            Some((drafts, errors))
         })
         .collect();
-    let mut asts = Vec::with_capacity(parsed.len());
-    for (ast, errors) in parsed {
-        asts.push(ast);
+    let mut drafts = Vec::new();
+    for (file_drafts, errors) in drafted {
+        drafts.extend(file_drafts);
         findings.extend(errors);
     }
     let ward_files = sources.len();
-    let (inventory, errors) = model::build(&asts, as_of);
+    let (inventory, errors) = model::build(drafts, as_of);
     findings.extend(errors);
     let policies_skipped = findings.iter().any(Finding::blocks_evaluation);
     if !policies_skipped {

@@ -20,5 +20,6 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let as_of = Date::parse("2026-11-29").unwrap_or_else(Date::today_utc);
-    let _ = wardline::model::build(&[(FileId(0), blocks)], as_of);
+    let (drafts, _) = wardline::model::draft(blocks);
+    let _ = wardline::model::build(drafts, as_of);
 });

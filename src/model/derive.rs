@@ -46,7 +46,7 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
             let list = index
                 .get(&id)
                 .map_or_else(Vec::new, |ids| ids.iter().map(|&d| Val::Ref(d)).collect());
-            inventory.entities[id.index()].set("devices", Val::List(list));
+            inventory.entities[id.index()].set("devices", Val::List(list.into()));
         }
     }
     for id in inventory.of_kind(Kind::Vulnerability).to_vec() {
@@ -138,7 +138,7 @@ const OS_END: usize = 2;
 
 fn record(entity: &Entity, key: &str) -> Vec<Option<Attr>> {
     match entity.get(key) {
-        Some(Val::Record(fields)) => fields.clone(),
+        Some(Val::Record(fields)) => fields.to_vec(),
         _ => vec![None; 3],
     }
 }
@@ -170,12 +170,9 @@ fn device_facts(inventory: &Inventory, id: EntityId, covers: &Index, as_of: Date
     let own = record(device, "os");
     let model_os = model.map_or_else(|| vec![None; 3], |m| record(m, "os"));
     let inherit = |slot: usize| {
-        own[slot].clone().or_else(|| {
-            model_os[slot].clone().map(|attr| Attr {
-                inherited: true,
-                ..attr
-            })
-        })
+        own[slot]
+            .clone()
+            .or_else(|| model_os[slot].clone().map(Attr::inherited))
     };
     let name = inherit(OS_NAME);
     let version = inherit(OS_VERSION);
@@ -184,10 +181,7 @@ fn device_facts(inventory: &Inventory, id: EntityId, covers: &Index, as_of: Date
     let os_end = own[OS_END].clone().or_else(|| {
         if same_as_model {
             if let Some(attr) = model_os[OS_END].clone() {
-                return Some(Attr {
-                    inherited: true,
-                    ..attr
-                });
+                return Some(attr.inherited());
             }
         }
         text(&name)
@@ -211,14 +205,18 @@ fn device_facts(inventory: &Inventory, id: EntityId, covers: &Index, as_of: Date
             device.field("patch", "status"),
             Some(Val::Enum("unpatchable"))
         );
+    // The resolved os record keeps the device's own block as its place, else the model's.
     let os = (name.is_some() || version.is_some() || os_end.is_some()).then(|| {
-        let span = device.attrs[Kind::Device.slot("os").unwrap_or(0)]
-            .as_ref()
-            .and_then(|a| a.span);
-        Attr {
-            val: Val::Record(vec![name, version, os_end]),
-            span,
-            inherited: span.is_none(),
+        let val = Val::Record(Box::new([name, version, os_end]));
+        let slot = Kind::Device.slot("os").unwrap_or(0);
+        let own_block = device.attrs[slot].as_ref().and_then(Attr::span);
+        let model_block = model
+            .and_then(|m| m.attrs[slot].as_ref())
+            .and_then(Attr::span);
+        match (own_block, model_block) {
+            (Some(span), _) => Attr::new(val, span),
+            (None, Some(span)) => Attr::new(val, span).inherited(),
+            (None, None) => Attr::derived(val),
         }
     });
 

@@ -12,10 +12,10 @@ use std::collections::HashMap;
 use crate::date::Date;
 use crate::finding::Finding;
 use crate::schema::{KINDS, Kind};
-use crate::source::{FileId, Span};
-use crate::syntax::ast::Block;
+use crate::source::Span;
 
 pub use network::Reach;
+pub use validate::{Draft, draft};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EntityId(pub u32);
@@ -34,35 +34,61 @@ pub enum Val {
     Date(Date),
     Enum(&'static str),
     Ref(EntityId),
-    List(Vec<Val>),
+    List(Box<[Val]>),
     /// A nested block; slots follow its [`crate::schema::Type::Record`] fields.
-    Record(Vec<Option<Attr>>),
+    Record(Box<[Option<Attr>]>),
 }
 
-/// A value with where it was written. Derived values have no span.
+/// Where an attribute's value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Written in the entity's own block.
+    Written,
+    /// Written on another block and taken from there (a device's os from its model).
+    Inherited,
+    /// Computed by resolution; it has no span.
+    Derived,
+}
+
+/// A value with where it was written. Kept small (40 bytes): an inventory holds one per
+/// key and fact of every entity.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attr {
     pub val: Val,
-    pub span: Option<Span>,
-    /// Written on another block (a device's os field taken from its model).
-    pub inherited: bool,
+    span: Span,
+    pub origin: Origin,
 }
 
 impl Attr {
     pub fn new(val: Val, span: Span) -> Attr {
         Attr {
             val,
-            span: Some(span),
-            inherited: false,
+            span,
+            origin: Origin::Written,
         }
     }
 
     pub fn derived(val: Val) -> Attr {
         Attr {
             val,
-            span: None,
-            inherited: false,
+            span: Span::new(crate::source::FileId(0), 0, 0),
+            origin: Origin::Derived,
         }
+    }
+
+    /// The same value, as taken over from another block.
+    pub fn inherited(self) -> Attr {
+        let origin = if self.origin == Origin::Derived {
+            Origin::Derived
+        } else {
+            Origin::Inherited
+        };
+        Attr { origin, ..self }
+    }
+
+    /// Where it was written; `None` for a derived value.
+    pub fn span(&self) -> Option<Span> {
+        (self.origin != Origin::Derived).then_some(self.span)
     }
 }
 
@@ -130,11 +156,12 @@ impl Inventory {
     }
 }
 
-/// Validates, resolves and derives: blocks of every file (in path order) → inventory
-/// plus every WARD-002…010 error. Never fails; invalid attributes are dropped.
-pub fn build(files: &[(FileId, Vec<Block<'_>>)], as_of: Date) -> (Inventory, Vec<Finding>) {
+/// Resolves and derives: the drafts of every file (in path order, see [`draft`]) →
+/// inventory plus every WARD-004…006, 009 and 010 error. Never fails; invalid
+/// attributes are dropped.
+pub fn build(drafts: Vec<Draft<'_>>, as_of: Date) -> (Inventory, Vec<Finding>) {
     let mut errors = Vec::new();
-    let mut inventory = validate::validate(files, &mut errors);
+    let mut inventory = validate::resolve(drafts, &mut errors);
     for (index, entity) in inventory.entities.iter().enumerate() {
         inventory.by_kind[entity.kind.index()].push(EntityId(index as u32));
     }
@@ -143,4 +170,16 @@ pub fn build(files: &[(FileId, Vec<Block<'_>>)], as_of: Date) -> (Inventory, Vec
     derive::derive(&mut inventory, as_of);
     inventory.as_of = Some(as_of);
     (inventory, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_stay_small() {
+        // One per key and fact of every entity: size is the inventory's memory.
+        assert_eq!(size_of::<Option<Attr>>(), 40);
+        assert_eq!(size_of::<Val>(), 24);
+    }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::{EntityId, Inventory, Val};
+use super::{Attr, EntityId, Inventory, Val};
 use crate::finding::{Code, Finding};
 use crate::schema::{Kind, ZONES};
 
@@ -79,7 +79,7 @@ pub(super) fn check_vlan_ids(inventory: &Inventory, errors: &mut Vec<Finding>) {
         let span_of = |e: &super::Entity| {
             e.attrs[Kind::Vlan.slot("id").unwrap_or(0)]
                 .as_ref()
-                .and_then(|a| a.span)
+                .and_then(Attr::span)
                 .unwrap_or(e.name_span)
         };
         match first_by_id.get(id) {

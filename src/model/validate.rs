@@ -1,8 +1,10 @@
-//! AST → entities: the name table (WARD-004, WARD-009), schema validation of every body
-//! (WARD-002, 003, 007, 008) and reference resolution (WARD-005, 006).
+//! AST → entities, in two steps so no file's syntax tree outlives its own parse:
 //!
-//! Names are collected first across all files, so a reference may point forward or into
-//! another file, and each lookup is a hash probe.
+//! 1. [`draft`] (per file, in parallel with the other files): schema validation of every
+//!    body (WARD-002, 003, 007, 008); references are recorded, not yet resolved.
+//! 2. [`resolve`] (once every file is drafted): the name table in path order (WARD-004,
+//!    WARD-009), then every recorded reference resolved by a hash probe (WARD-005, 006),
+//!    so a reference may point forward or into another file.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -12,98 +14,71 @@ use rayon::prelude::*;
 use super::{Attr, Entity, EntityId, Inventory, Val};
 use crate::finding::{Code, EntityRef, Finding};
 use crate::schema::{KINDS, Key, Kind, StrFormat, Type};
-use crate::source::{FileId, Span};
+use crate::source::Span;
 use crate::suggest::closest;
 use crate::syntax::ast::{Block, Body, Item, ItemValue, Value, ValueKind};
 
-struct Names<'s> {
-    ids: HashMap<&'s str, EntityId>,
-    kinds: Vec<Kind>,
-    spans: Vec<Span>,
+/// An entity whose references are not resolved yet.
+pub struct Draft<'s> {
+    entity: Entity,
+    /// The name as written, borrowed from the source text.
+    name: &'s str,
+    references: Vec<Reference<'s>>,
 }
 
-pub(super) fn validate(files: &[(FileId, Vec<Block<'_>>)], errors: &mut Vec<Finding>) -> Inventory {
-    let mut names = Names {
-        ids: HashMap::new(),
-        kinds: Vec::new(),
-        spans: Vec::new(),
-    };
-    let mut accepted: Vec<(&Block<'_>, Kind)> = Vec::new();
-    let mut organization: Option<Span> = None;
-    for block in files.iter().flat_map(|(_, blocks)| blocks) {
+/// Where a value sits inside an entity: attribute slots and record fields, or list items.
+#[derive(Clone, Copy, Debug)]
+enum Step {
+    Attr(usize),
+    Item(usize),
+}
+
+struct Reference<'s> {
+    at: Vec<Step>,
+    name: &'s str,
+    span: Span,
+    kinds: &'static [Kind],
+    key: &'static str,
+}
+
+/// Placeholder until [`resolve`] patches the reference in.
+const UNRESOLVED: EntityId = EntityId(u32::MAX);
+
+/// Validates one file's blocks against the schema.
+pub fn draft(blocks: Vec<Block<'_>>) -> (Vec<Draft<'_>>, Vec<Finding>) {
+    let mut errors = Vec::new();
+    let mut drafts = Vec::with_capacity(blocks.len());
+    for block in blocks {
         let Some(kind) = Kind::parse(block.kind.text) else {
             let message = format!("unknown block kind `{}`", block.kind.text);
+            let kinds = KINDS.iter().map(|k| k.as_str());
             errors.push(unknown_word(
                 message,
                 block.kind.span,
                 "unknown block kind",
                 block.kind.text,
-                KINDS.iter().map(|k| k.as_str()),
+                kinds,
             ));
             continue;
         };
-        if let Some(&first) = names.ids.get(block.name.text) {
-            let first_kind = names.kinds[first.index()];
-            errors.push(
-                Finding::language(Code::DuplicateName, block.name.span, "defined again here", format!("`{}` is defined more than once", block.name.text))
-                    .with_secondary(names.spans[first.index()], format!("first defined here as a {}", first_kind.as_str()))
-                    .with_help("names are unique across the whole inventory and every kind: rename one of them"),
-            );
-            continue;
-        }
-        if kind == Kind::Organization {
-            if let Some(first) = organization {
-                errors.push(
-                    Finding::language(
-                        Code::DuplicateOrganization,
-                        block.name.span,
-                        "second organization",
-                        "the inventory has more than one `organization` block",
-                    )
-                    .with_secondary(first, "first organization here")
-                    .with_help("merge them into one organization block"),
-                );
-                continue;
-            }
-            organization = Some(block.name.span);
-        }
-        let id = EntityId(names.kinds.len() as u32);
-        names.ids.insert(block.name.text, id);
-        names.kinds.push(kind);
-        names.spans.push(block.name.span);
-        accepted.push((block, kind));
-    }
-
-    // Each block converts independently once every name is known.
-    let converted: Vec<(Entity, Vec<Finding>)> = accepted
-        .par_iter()
-        .map(|&(block, kind)| convert_block(block, kind, &names))
-        .collect();
-    let mut entities = Vec::with_capacity(converted.len());
-    for (entity, block_errors) in converted {
-        entities.push(entity);
+        let (draft, block_errors) = draft_block(&block, kind);
+        drafts.push(draft);
         errors.extend(block_errors);
     }
-    Inventory {
-        entities,
-        names: names
-            .ids
-            .into_iter()
-            .map(|(name, id)| (name.to_owned(), id))
-            .collect(),
-        ..Inventory::default()
-    }
+    (drafts, errors)
 }
 
-fn convert_block(block: &Block<'_>, kind: Kind, names: &Names<'_>) -> (Entity, Vec<Finding>) {
+fn draft_block<'s>(block: &Block<'s>, kind: Kind) -> (Draft<'s>, Vec<Finding>) {
     let mut errors = Vec::new();
     let mut converter = Converter {
-        names,
         errors: &mut errors,
+        at: Vec::new(),
+        references: Vec::new(),
     };
     let mut attrs = converter.record(&block.body, kind.keys(), kind.as_str(), &mut Vec::new());
     let mut extensions = Vec::new();
     converter.extensions(&block.body, &mut extensions);
+    let references = std::mem::take(&mut converter.references);
     for (key, attr) in kind.keys().iter().zip(&attrs) {
         if key.required && attr.is_none() && !has_key(&block.body, key.name) {
             let message = format!(
@@ -124,12 +99,7 @@ fn convert_block(block: &Block<'_>, kind: Kind, names: &Names<'_>) -> (Entity, V
         }
     }
     attrs.resize(kind.slot_count(), None);
-    for error in &mut errors {
-        error.entity = Some(EntityRef {
-            kind: kind.as_str(),
-            name: block.name.text.to_owned(),
-        });
-    }
+    tag_errors(&mut errors, kind, block.name.text);
     let entity = Entity {
         kind,
         name: block.name.text.to_owned(),
@@ -137,7 +107,215 @@ fn convert_block(block: &Block<'_>, kind: Kind, names: &Names<'_>) -> (Entity, V
         attrs,
         extensions,
     };
+    (
+        Draft {
+            entity,
+            name: block.name.text,
+            references,
+        },
+        errors,
+    )
+}
+
+/// Errors inside a block are about that block's entity.
+fn tag_errors(errors: &mut [Finding], kind: Kind, name: &str) {
+    for error in errors {
+        error.entity = Some(EntityRef {
+            kind: kind.as_str(),
+            name: name.to_owned(),
+        });
+    }
+}
+
+struct Names<'s> {
+    ids: HashMap<&'s str, EntityId>,
+    kinds: Vec<Kind>,
+    spans: Vec<Span>,
+}
+
+/// Builds the name table from the drafts (in file order) and resolves every reference.
+pub fn resolve(drafts: Vec<Draft<'_>>, errors: &mut Vec<Finding>) -> Inventory {
+    let mut names = Names {
+        ids: HashMap::with_capacity(drafts.len()),
+        kinds: Vec::new(),
+        spans: Vec::new(),
+    };
+    let mut kept = Vec::with_capacity(drafts.len());
+    let mut organization: Option<Span> = None;
+    for draft in drafts {
+        let entity = &draft.entity;
+        if let Some(&first) = names.ids.get(draft.name) {
+            let first_kind = names.kinds[first.index()];
+            errors.push(
+                Finding::language(Code::DuplicateName, entity.name_span, "defined again here", format!("`{}` is defined more than once", draft.name))
+                    .with_secondary(names.spans[first.index()], format!("first defined here as a {}", first_kind.as_str()))
+                    .with_help("names are unique across the whole inventory and every kind: rename one of them"),
+            );
+            continue;
+        }
+        if entity.kind == Kind::Organization {
+            if let Some(first) = organization {
+                errors.push(
+                    Finding::language(
+                        Code::DuplicateOrganization,
+                        entity.name_span,
+                        "second organization",
+                        "the inventory has more than one `organization` block",
+                    )
+                    .with_secondary(first, "first organization here")
+                    .with_help("merge them into one organization block"),
+                );
+                continue;
+            }
+            organization = Some(entity.name_span);
+        }
+        names
+            .ids
+            .insert(draft.name, EntityId(names.kinds.len() as u32));
+        names.kinds.push(entity.kind);
+        names.spans.push(entity.name_span);
+        kept.push(draft);
+    }
+    let resolved: Vec<(Entity, Vec<Finding>)> = kept
+        .into_par_iter()
+        .map(|draft| resolve_draft(draft, &names))
+        .collect();
+    let mut entities = Vec::with_capacity(resolved.len());
+    for (entity, entity_errors) in resolved {
+        entities.push(entity);
+        errors.extend(entity_errors);
+    }
+    let names = names
+        .ids
+        .into_iter()
+        .map(|(name, id)| (name.to_owned(), id))
+        .collect();
+    Inventory {
+        entities,
+        names,
+        ..Inventory::default()
+    }
+}
+
+fn resolve_draft(draft: Draft<'_>, names: &Names<'_>) -> (Entity, Vec<Finding>) {
+    let Draft {
+        mut entity,
+        references,
+        ..
+    } = draft;
+    let mut errors = Vec::new();
+    let mut broken: Vec<&[Step]> = Vec::new();
+    for reference in &references {
+        match names.resolve(reference) {
+            Ok(id) => {
+                if let Some(slot) = locate(&mut entity.attrs, &reference.at) {
+                    *slot = Val::Ref(id);
+                }
+            }
+            Err(error) => {
+                errors.push(error);
+                broken.push(&reference.at);
+            }
+        }
+    }
+    // A bad reference drops the attribute holding it, as any invalid value does.
+    for at in broken {
+        drop_attribute(&mut entity.attrs, at);
+    }
+    tag_errors(&mut errors, entity.kind, &entity.name);
     (entity, errors)
+}
+
+/// The value at `at` inside an entity's attributes.
+fn locate<'a>(attrs: &'a mut [Option<Attr>], at: &[Step]) -> Option<&'a mut Val> {
+    let (Step::Attr(slot), rest) = at.split_first()? else {
+        return None;
+    };
+    let mut val = &mut attrs.get_mut(*slot)?.as_mut()?.val;
+    for step in rest {
+        val = match (step, val) {
+            (Step::Attr(field), Val::Record(fields)) => &mut fields.get_mut(*field)?.as_mut()?.val,
+            (Step::Item(index), Val::List(items)) => items.get_mut(*index)?,
+            _ => return None,
+        };
+    }
+    Some(val)
+}
+
+/// Clears the innermost attribute (slot or record field) on the path `at`.
+fn drop_attribute(attrs: &mut [Option<Attr>], at: &[Step]) {
+    let Some(last_attr) = at.iter().rposition(|s| matches!(s, Step::Attr(_))) else {
+        return;
+    };
+    let Step::Attr(index) = at[last_attr] else {
+        return;
+    };
+    if last_attr == 0 {
+        if let Some(slot) = attrs.get_mut(index) {
+            *slot = None;
+        }
+        return;
+    }
+    if let Some(Val::Record(fields)) = locate(attrs, &at[..last_attr]) {
+        if let Some(field) = fields.get_mut(index) {
+            *field = None;
+        }
+    }
+}
+
+impl Names<'_> {
+    fn resolve(&self, reference: &Reference<'_>) -> Result<EntityId, Finding> {
+        let Reference {
+            name: word,
+            span,
+            kinds,
+            key,
+            ..
+        } = *reference;
+        let accepts = |kind: Kind| kinds.is_empty() || kinds.contains(&kind);
+        match self.ids.get(word) {
+            Some(&id) if accepts(self.kinds[id.index()]) => Ok(id),
+            Some(&id) => {
+                let found = self.kinds[id.index()].as_str();
+                let message = format!(
+                    "`{word}` is a {found}, but `{key}` must name {}",
+                    kinds_phrase(kinds)
+                );
+                Err(Finding::language(
+                    Code::WrongReferenceKind,
+                    span,
+                    format!("this is a {found}"),
+                    message,
+                )
+                .with_secondary(
+                    self.spans[id.index()],
+                    format!("`{word}` is defined here as a {found}"),
+                ))
+            }
+            None => {
+                // Sorted candidates make the suggestion deterministic among equally close names.
+                let mut candidates: Vec<&str> = self
+                    .ids
+                    .iter()
+                    .filter(|(_, id)| accepts(self.kinds[id.index()]))
+                    .map(|(name, _)| *name)
+                    .collect();
+                candidates.sort_unstable();
+                let finding = Finding::language(
+                    Code::UnknownReference,
+                    span,
+                    "unknown name",
+                    format!("`{key}` refers to unknown name `{word}`"),
+                );
+                Err(match closest(word, candidates) {
+                    Some(s) => finding.with_help(format!("did you mean `{s}`?")),
+                    None => {
+                        finding.with_help(format!("no {} is named `{word}`", kinds_phrase(kinds)))
+                    }
+                })
+            }
+        }
+    }
 }
 
 /// Whether the body states `key`, even with an invalid value (already reported).
@@ -159,16 +337,18 @@ fn unknown_word<'a>(
     }
 }
 
-struct Converter<'a> {
-    names: &'a Names<'a>,
+struct Converter<'a, 's> {
     errors: &'a mut Vec<Finding>,
+    /// Where the value being converted sits, for references recorded on the way.
+    at: Vec<Step>,
+    references: Vec<Reference<'s>>,
 }
 
-impl Converter<'_> {
+impl<'s> Converter<'_, 's> {
     /// Converts a body against `fields`; `first_seen` tracks duplicate extension keys.
     fn record(
         &mut self,
-        body: &Body,
+        body: &Body<'s>,
         fields: &'static [Key],
         owner: &str,
         first_seen: &mut Vec<(String, Span)>,
@@ -202,10 +382,11 @@ impl Converter<'_> {
             }
             seen[slot] = Some(item.key.span);
             let field = &fields[slot];
+            self.at.push(Step::Attr(slot));
             slots[slot] = match (&item.value, field.ty) {
                 (ItemValue::Nested(inner), Type::Record(inner_fields)) => {
                     let attrs = self.record(inner, inner_fields, key, &mut Vec::new());
-                    Some(Attr::new(Val::Record(attrs), inner.span))
+                    Some(Attr::new(Val::Record(attrs.into()), inner.span))
                 }
                 (ItemValue::Nested(inner), _) => {
                     self.errors.push(
@@ -235,6 +416,7 @@ impl Converter<'_> {
                     .value(value, ty, field)
                     .map(|val| Attr::new(val, value.span)),
             };
+            self.at.pop();
         }
         slots
     }
@@ -250,7 +432,7 @@ impl Converter<'_> {
         }
     }
 
-    fn value(&mut self, value: &Value, ty: Type, field: &Key) -> Option<Val> {
+    fn value(&mut self, value: &Value<'s>, ty: Type, field: &'static Key) -> Option<Val> {
         match self.convert(value, ty, field) {
             Ok(val) => Some(val),
             Err(Some(error)) => {
@@ -262,7 +444,12 @@ impl Converter<'_> {
     }
 
     /// `Err(None)`: the value was already reported (by the parser or for an element).
-    fn convert(&mut self, value: &Value, ty: Type, field: &Key) -> Result<Val, Option<Finding>> {
+    fn convert(
+        &mut self,
+        value: &Value<'s>,
+        ty: Type,
+        field: &'static Key,
+    ) -> Result<Val, Option<Finding>> {
         let mismatch = || {
             Some(
                 Finding::language(
@@ -330,10 +517,17 @@ impl Converter<'_> {
                     }))
                 }
             },
-            (ValueKind::Ident(word), Type::Ref(kinds)) => self
-                .reference(word, value.span, kinds, field)
-                .map(Val::Ref)
-                .map_err(Some),
+            (ValueKind::Ident(word), Type::Ref(kinds)) => {
+                let at = self.at.clone();
+                self.references.push(Reference {
+                    at,
+                    name: word,
+                    span: value.span,
+                    kinds,
+                    key: field.name,
+                });
+                Ok(Val::Ref(UNRESOLVED))
+            }
             (ValueKind::List(items), Type::List(element)) => {
                 if field.non_empty && items.is_empty() {
                     return Err(invalid(
@@ -347,69 +541,21 @@ impl Converter<'_> {
                 }
                 let mut values = Vec::with_capacity(items.len());
                 let mut ok = true;
-                for item in items {
+                for (index, item) in items.iter().enumerate() {
+                    self.at.push(Step::Item(index));
                     match self.value(item, *element, field) {
                         Some(val) => values.push(val),
                         None => ok = false,
                     }
+                    self.at.pop();
                 }
-                if ok { Ok(Val::List(values)) } else { Err(None) }
+                if ok {
+                    Ok(Val::List(values.into()))
+                } else {
+                    Err(None)
+                }
             }
             _ => Err(mismatch()),
-        }
-    }
-
-    fn reference(
-        &self,
-        word: &str,
-        span: Span,
-        kinds: &[Kind],
-        field: &Key,
-    ) -> Result<EntityId, Finding> {
-        let accepts = |kind: Kind| kinds.is_empty() || kinds.contains(&kind);
-        match self.names.ids.get(word) {
-            Some(&id) if accepts(self.names.kinds[id.index()]) => Ok(id),
-            Some(&id) => {
-                let found = self.names.kinds[id.index()];
-                Err(Finding::language(
-                    Code::WrongReferenceKind,
-                    span,
-                    format!("this is a {}", found.as_str()),
-                    format!(
-                        "`{word}` is a {}, but `{}` must name {}",
-                        found.as_str(),
-                        field.name,
-                        kinds_phrase(kinds)
-                    ),
-                )
-                .with_secondary(
-                    self.names.spans[id.index()],
-                    format!("`{word}` is defined here as a {}", found.as_str()),
-                ))
-            }
-            None => {
-                let candidates = self
-                    .names
-                    .ids
-                    .iter()
-                    .filter(|(_, id)| accepts(self.names.kinds[id.index()]))
-                    .map(|(name, _)| *name);
-                let finding = Finding::language(
-                    Code::UnknownReference,
-                    span,
-                    "unknown name",
-                    format!("`{}` refers to unknown name `{word}`", field.name),
-                );
-                // Sorted candidates make the suggestion deterministic among equally close names.
-                let mut candidates: Vec<&str> = candidates.collect();
-                candidates.sort_unstable();
-                Err(match closest(word, candidates) {
-                    Some(s) => finding.with_help(format!("did you mean `{s}`?")),
-                    None => {
-                        finding.with_help(format!("no {} is named `{word}`", kinds_phrase(kinds)))
-                    }
-                })
-            }
         }
     }
 }

@@ -11,7 +11,7 @@ use super::pack::Piece;
 use super::{Policy, PolicySet};
 use crate::date::Date;
 use crate::finding::{Code, EntityRef, Finding, Label, Severity};
-use crate::model::{EntityId, Inventory, Val};
+use crate::model::{Attr, EntityId, Inventory, Origin, Val};
 use crate::schema::Kind;
 use crate::source::Span;
 
@@ -116,16 +116,16 @@ fn finding(policy: &Policy, severity: Severity, scope: Scope, id: EntityId) -> F
         let (own, reached) = compiled.blame(scope, id);
         match own {
             // A value the device takes from its model: point at the device, note the model.
-            Some(attr) if attr.inherited => {
+            Some(attr) if attr.origin == Origin::Inherited => {
                 secondary.extend(
-                    attr.span
+                    attr.span()
                         .map(|span| Label::new(span, format!("`{path}` is inherited from here"))),
                 );
             }
-            Some(attr) => primary = Label::new(attr.span.unwrap_or(entity.name_span), title()),
+            Some(attr) => primary = Label::new(attr.span().unwrap_or(entity.name_span), title()),
             None => {}
         }
-        if let Some(span) = reached.and_then(|attr| attr.span) {
+        if let Some(span) = reached.and_then(Attr::span) {
             secondary.push(Label::new(span, format!("`{path}` is here")));
         }
     }
@@ -192,7 +192,7 @@ fn attr_span(inventory: &Inventory, id: EntityId, key: &str) -> Span {
         .kind
         .slot(key)
         .and_then(|slot| entity.attrs[slot].as_ref())
-        .and_then(|a| a.span)
+        .and_then(Attr::span)
         .unwrap_or(entity.name_span)
 }
 

@@ -147,7 +147,8 @@ fn mutated_corpus_never_panics_and_spans_stay_in_bounds() {
         let (text, errors) = parse_bytes(&input);
         // Resolution and derivation must survive whatever the parser kept.
         let (blocks, _) = parse(FileId(0), &text);
-        let _ = wardline::model::build(&[(FileId(0), blocks)], crate::support::as_of());
+        let (drafts, _) = wardline::model::draft(blocks);
+        let _ = wardline::model::build(drafts, crate::support::as_of());
         for error in errors {
             let span = error.primary.unwrap().span;
             assert!(
