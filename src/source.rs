@@ -60,14 +60,15 @@ fn clamp_u32(n: usize) -> u32 {
 #[derive(Debug)]
 pub struct SourceFile {
     pub path: String,
-    /// The file's text; empty when the bytes were not valid UTF-8 (the error says where).
-    pub text: Arc<str>,
+    /// The file's text (the lossy decoding when the bytes were not UTF-8). Shared, not
+    /// copied, with the renderers; an `Arc<String>` takes over the read buffer as it is.
+    pub text: Arc<String>,
     pub lines: LineIndex,
 }
 
 impl SourceFile {
-    pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
-        let text = text.into();
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        let text = Arc::new(text.into());
         let lines = LineIndex::new(&text);
         SourceFile {
             path: path.into(),

@@ -23,7 +23,7 @@ struct Rendered {
     header: String,
     message: String,
     severity: miette::Severity,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<NamedSource<Arc<String>>>,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
     related: Vec<Rendered>,
@@ -83,7 +83,7 @@ fn miette_severity(severity: Severity) -> miette::Severity {
     }
 }
 
-fn named_source(report: &Report, label: &Label) -> Option<NamedSource<Arc<str>>> {
+fn named_source(report: &Report, label: &Label) -> Option<NamedSource<Arc<String>>> {
     let file = report.sources.get(label.span.file)?;
     Some(NamedSource::new(file.path.clone(), Arc::clone(&file.text)))
 }
