@@ -1,6 +1,6 @@
 //! miette's graphical rendering: severity, `[ID] name`, message, labelled source spans
-//! (secondary labels in another file become a related note), help, citation; then the
-//! summary line.
+//! (secondary labels in another file become a related note), help, then the citation as
+//! the finding's last line; after all findings, the summary line.
 
 use std::fmt::{self, Write};
 use std::sync::Arc;
@@ -98,16 +98,6 @@ fn labeled(label: &Label, primary: bool) -> LabeledSpan {
 }
 
 fn to_rendered(report: &Report, finding: &Finding) -> Rendered {
-    let mut help = finding.help.clone().unwrap_or_default();
-    if !finding.rule.cite.is_empty() {
-        if !help.is_empty() {
-            help.push('\n');
-        }
-        help.push_str(&format!("cite: {}", finding.rule.cite.join("; ")));
-    }
-    if let Some(waiver) = &finding.waived_by {
-        help.push_str(&format!("\nwaived by `{waiver}`"));
-    }
     let mut labels = Vec::new();
     let mut related = Vec::new();
     if let Some(primary) = &finding.primary {
@@ -146,7 +136,7 @@ fn to_rendered(report: &Report, finding: &Finding) -> Rendered {
             .as_ref()
             .and_then(|p| named_source(report, p)),
         labels,
-        help: (!help.is_empty()).then_some(help),
+        help: finding.help.clone(),
         related,
     }
 }
@@ -163,6 +153,13 @@ pub fn render(report: &Report, style: Style) -> String {
     let mut out = String::new();
     for finding in report.findings.iter().filter(|f| f.waived_by.is_none()) {
         let rendered = to_rendered(report, finding);
+        // The citation closes the finding, after any note in another file.
+        let handler = match finding.rule.cite.as_slice() {
+            [] => handler.clone(),
+            cite => handler
+                .clone()
+                .with_footer(format!("cite: {}", cite.join("; "))),
+        };
         if handler.render_report(&mut out, &rendered).is_err() {
             let _ = writeln!(out, "{}", finding.headline());
         }
