@@ -7,6 +7,7 @@
 )]
 
 mod cli;
+mod expressions;
 mod language;
 mod model;
 mod policies;
