@@ -946,12 +946,14 @@ impl<'a> V<'a> {
         matches!(self, V::Bool(true))
     }
 
-    fn items(&self) -> Vec<V<'a>> {
-        match self {
-            V::Items(items) => items.iter().map(V::from_val).collect(),
-            V::Owned(items) => items.clone(),
-            _ => Vec::new(),
-        }
+    /// The elements of a list, without copying it (null and scalars: none).
+    fn items(&self) -> impl Iterator<Item = V<'a>> + '_ {
+        let (model, literal): (&[Val], &[V<'a>]) = match self {
+            V::Items(items) => (items, &[]),
+            V::Owned(items) => (&[], items),
+            _ => (&[], &[]),
+        };
+        model.iter().map(V::from_val).chain(literal.iter().cloned())
     }
 
     fn len(&self) -> usize {
@@ -973,7 +975,6 @@ impl<'a> V<'a> {
             V::Entity(id) => inventory.entity(*id).name.clone(),
             V::Items(_) | V::Owned(_) => self
                 .items()
-                .iter()
                 .map(|v| v.display(inventory))
                 .collect::<Vec<_>>()
                 .join(", "),
@@ -1001,8 +1002,10 @@ fn structural_eq(scope: Scope, a: &V, b: &V) -> bool {
             scope.inventory.entity(*id).name == *s
         }
         (V::Items(_) | V::Owned(_), V::Items(_) | V::Owned(_)) => {
-            let (x, y) = (a.items(), b.items());
-            x.len() == y.len() && x.iter().zip(&y).all(|(p, q)| structural_eq(scope, p, q))
+            a.len() == b.len()
+                && a.items()
+                    .zip(b.items())
+                    .all(|(p, q)| structural_eq(scope, &p, &q))
         }
         _ => false,
     }
@@ -1098,15 +1101,23 @@ fn eval<'a>(code: &'a Code, scope: Scope<'a>, entity: EntityId) -> V<'a> {
         Code::Or(a, b) => {
             V::Bool(eval(a, scope, entity).truthy() || eval(b, scope, entity).truthy())
         }
+        Code::Cmp(CmpOp::In, a, b) => {
+            let needle = eval(a, scope, entity);
+            V::Bool(match &**b {
+                // A literal list (`in ["current", "vendor_managed"]`) is never built.
+                Code::List(items) => items
+                    .iter()
+                    .any(|item| structural_eq(scope, &needle, &eval(item, scope, entity))),
+                list => eval(list, scope, entity)
+                    .items()
+                    .any(|item| structural_eq(scope, &needle, &item)),
+            })
+        }
         Code::Cmp(op, a, b) => {
             let (left, right) = (eval(a, scope, entity), eval(b, scope, entity));
             V::Bool(match op {
                 CmpOp::Eq => structural_eq(scope, &left, &right),
                 CmpOp::Ne => !structural_eq(scope, &left, &right),
-                CmpOp::In => right
-                    .items()
-                    .iter()
-                    .any(|item| structural_eq(scope, &left, item)),
                 _ => {
                     let ordering = match (&left, &right) {
                         (V::Int(x), V::Int(y)) => Some(x.cmp(y)),
@@ -1125,13 +1136,13 @@ fn eval<'a>(code: &'a Code, scope: Scope<'a>, entity: EntityId) -> V<'a> {
         Code::Exists(inner) => V::Bool(!matches!(eval(inner, scope, entity), V::Null)),
         Code::Len(inner) => V::Int(eval(inner, scope, entity).len() as i64),
         Code::Any(list, predicate) | Code::All(list, predicate) => {
-            let items = eval(list, scope, entity).items();
+            let list = eval(list, scope, entity);
             let check =
-                |item: &V| matches!(item, V::Entity(id) if eval(predicate, scope, *id).truthy());
+                |item: V| matches!(item, V::Entity(id) if eval(predicate, scope, id).truthy());
             V::Bool(if matches!(code, Code::Any(..)) {
-                items.iter().any(check)
+                list.items().any(check)
             } else {
-                items.iter().all(check)
+                list.items().all(check)
             })
         }
         Code::AddDays(date, n) | Code::AddMonths(date, n) => {

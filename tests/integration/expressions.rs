@@ -34,15 +34,25 @@ fn fixture() -> Outcome {
 
 /// Evaluates a condition on a device.
 fn holds(outcome: &Outcome, device: &str, condition: &str) -> bool {
-    let compiled = compile_condition(condition, Kind::Device).unwrap_or_else(|e| panic!("{condition}: {e:?}"));
-    let scope = Scope { inventory: &outcome.inventory, as_of: as_of() };
+    let compiled =
+        compile_condition(condition, Kind::Device).unwrap_or_else(|e| panic!("{condition}: {e:?}"));
+    let scope = Scope {
+        inventory: &outcome.inventory,
+        as_of: as_of(),
+    };
     compiled.holds(scope, outcome.inventory.lookup(device).unwrap())
 }
 
 fn shows(outcome: &Outcome, device: &str, expression: &str) -> String {
-    let compiled = compile(expression, Kind::Device).unwrap_or_else(|e| panic!("{expression}: {e:?}"));
-    let scope = Scope { inventory: &outcome.inventory, as_of: as_of() };
-    compiled.eval(scope, outcome.inventory.lookup(device).unwrap()).display(&outcome.inventory)
+    let compiled =
+        compile(expression, Kind::Device).unwrap_or_else(|e| panic!("{expression}: {e:?}"));
+    let scope = Scope {
+        inventory: &outcome.inventory,
+        as_of: as_of(),
+    };
+    compiled
+        .eval(scope, outcome.inventory.lookup(device).unwrap())
+        .display(&outcome.inventory)
 }
 
 #[test]
@@ -58,36 +68,96 @@ fn null_semantics() {
     assert!(holds(&outcome, "pump-02", "not mfa"));
     assert!(!holds(&outcome, "pump-02", "exists(ephi)"));
     assert!(holds(&outcome, "pump-02", "len(ephi) == 0"));
-    assert_eq!(shows(&outcome, "pump-02", "add_months(patch.last, 1)"), "unknown");
-    assert_eq!(shows(&outcome, "pump-02", "days_since(patch.last)"), "unknown");
+    assert_eq!(
+        shows(&outcome, "pump-02", "add_months(patch.last, 1)"),
+        "unknown"
+    );
+    assert_eq!(
+        shows(&outcome, "pump-02", "days_since(patch.last)"),
+        "unknown"
+    );
 }
 
 #[test]
 fn operators_and_functions() {
     let outcome = fixture();
-    assert!(holds(&outcome, "pump-01", "patch.status in [\"current\", \"vendor_managed\"]"));
-    assert!(holds(&outcome, "pump-01", "\"store\" in ephi and not (\"transmit\" in ephi)"));
-    assert!(holds(&outcome, "pump-01", "stores_ephi and handles_ephi and not transmits_ephi"));
-    assert!(holds(&outcome, "pump-01", "patch.last < 2025-02-01 and patch.last >= 2025-01-31"));
-    assert_eq!(shows(&outcome, "pump-01", "add_months(patch.last, 1)"), "2025-02-28");
-    assert_eq!(shows(&outcome, "pump-01", "add_days(patch.last, 1)"), "2025-02-01");
+    assert!(holds(
+        &outcome,
+        "pump-01",
+        "patch.status in [\"current\", \"vendor_managed\"]"
+    ));
+    assert!(holds(
+        &outcome,
+        "pump-01",
+        "\"store\" in ephi and not (\"transmit\" in ephi)"
+    ));
+    assert!(holds(
+        &outcome,
+        "pump-01",
+        "stores_ephi and handles_ephi and not transmits_ephi"
+    ));
+    assert!(holds(
+        &outcome,
+        "pump-01",
+        "patch.last < 2025-02-01 and patch.last >= 2025-01-31"
+    ));
+    assert_eq!(
+        shows(&outcome, "pump-01", "add_months(patch.last, 1)"),
+        "2025-02-28"
+    );
+    assert_eq!(
+        shows(&outcome, "pump-01", "add_days(patch.last, 1)"),
+        "2025-02-01"
+    );
     assert_eq!(shows(&outcome, "pump-01", "days_since(patch.last)"), "667");
     assert_eq!(shows(&outcome, "pump-01", "len(covered_by)"), "2");
-    assert!(holds(&outcome, "pump-01", "any(covered_by, kind == \"ids\") and not all(covered_by, kind == \"ids\")"));
-    assert!(holds(&outcome, "pump-02", "all(covered_by, kind == \"ids\")"), "all() of an empty list holds");
-    assert!(holds(&outcome, "pump-01", "true or false and false"), "`and` binds tighter than `or`");
+    assert!(holds(
+        &outcome,
+        "pump-01",
+        "any(covered_by, kind == \"ids\") and not all(covered_by, kind == \"ids\")"
+    ));
+    assert!(
+        holds(&outcome, "pump-02", "all(covered_by, kind == \"ids\")"),
+        "all() of an empty list holds"
+    );
+    assert!(
+        holds(&outcome, "pump-01", "true or false and false"),
+        "`and` binds tighter than `or`"
+    );
 }
 
 #[test]
 fn references_are_followed_and_compare_by_name() {
     let outcome = fixture();
-    assert!(holds(&outcome, "pump-01", "model.vendor.remote_access == true"));
-    assert!(holds(&outcome, "pump-01", "model.vendor.baa.expires > as_of"));
-    assert!(holds(&outcome, "pump-01", "model.supports.encryption_at_rest == false"));
-    assert!(holds(&outcome, "pump-01", "vlan == \"icu\" and vlan != \"ehr\""));
+    assert!(holds(
+        &outcome,
+        "pump-01",
+        "model.vendor.remote_access == true"
+    ));
+    assert!(holds(
+        &outcome,
+        "pump-01",
+        "model.vendor.baa.expires > as_of"
+    ));
+    assert!(holds(
+        &outcome,
+        "pump-01",
+        "model.supports.encryption_at_rest == false"
+    ));
+    assert!(holds(
+        &outcome,
+        "pump-01",
+        "vlan == \"icu\" and vlan != \"ehr\""
+    ));
     assert_eq!(shows(&outcome, "pump-01", "vlan.label"), "ICU devices");
     assert_eq!(shows(&outcome, "pump-01", "covered_by"), "icu-ids, icu-fw");
     assert!(holds(&outcome, "pump-01", "unguarded_path(\"ehr\")"));
-    assert!(!holds(&outcome, "pump-01", "unguarded_path(\"medical\")"), "a vlan does not reach itself without a flow");
-    assert!(!holds(&outcome, "pump-02", "unguarded_path(\"ehr\")"), "no vlan, no path");
+    assert!(
+        !holds(&outcome, "pump-01", "unguarded_path(\"medical\")"),
+        "a vlan does not reach itself without a flow"
+    );
+    assert!(
+        !holds(&outcome, "pump-02", "unguarded_path(\"ehr\")"),
+        "no vlan, no path"
+    );
 }
