@@ -46,10 +46,6 @@ impl Span {
             end: self.end.max(other.end),
         }
     }
-
-    pub fn range(&self) -> std::ops::Range<usize> {
-        self.start as usize..self.end as usize
-    }
 }
 
 fn clamp_u32(n: usize) -> u32 {
@@ -97,13 +93,6 @@ impl SourceMap {
 
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize)
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (FileId(clamp_u32(i)), f))
     }
 
     pub fn len(&self) -> usize {

@@ -139,7 +139,6 @@ pub struct Inventory {
     by_kind: [Vec<EntityId>; KINDS.len()],
     /// Zones each vlan reaches, indexed by entity id (empty for other kinds).
     pub reach: Vec<Reach>,
-    pub as_of: Option<Date>,
 }
 
 impl Inventory {
@@ -168,7 +167,6 @@ pub fn build(drafts: Vec<Draft<'_>>, as_of: Date) -> (Inventory, Vec<Finding>) {
     network::check_vlan_ids(&inventory, &mut errors);
     inventory.reach = network::reach(&inventory);
     derive::derive(&mut inventory, as_of);
-    inventory.as_of = Some(as_of);
     (inventory, errors)
 }
 
