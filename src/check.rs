@@ -1,6 +1,6 @@
-//! The pipeline of one inventory: files → parse (in parallel) → resolve → findings.
-//! A pure function of its inputs, so the working tree and a git revision go through the
-//! same code.
+//! The pipeline of one inventory: files → decode, parse and validate each file (in
+//! parallel) → resolve and derive → evaluate policies → sorted findings. A pure function
+//! of its inputs, so the working tree and a git revision can go through the same code.
 
 use rayon::prelude::*;
 
@@ -109,7 +109,7 @@ pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
 }
 
 /// The order every output uses: file path, position, id (then message, for ties).
-pub fn sort_findings(findings: &mut [Finding], sources: &SourceMap) {
+fn sort_findings(findings: &mut [Finding], sources: &SourceMap) {
     let key = |f: &Finding| {
         f.primary.as_ref().map(|l| {
             (
