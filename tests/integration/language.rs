@@ -45,3 +45,20 @@ fn duplicates_point_at_the_later_occurrence_with_the_first_as_secondary() {
     let secondary = report.location(finding.secondary[0].span).unwrap();
     assert_eq!((primary.file, secondary.file), ("b.ward", "a.ward"));
 }
+
+#[test]
+fn the_readme_ward_examples_parse() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let examples: Vec<&str> = readme
+        .split("```ward")
+        .skip(1)
+        .map(|rest| rest.split("```").next().unwrap_or_default())
+        .collect();
+    assert!(examples.len() >= 2);
+    for example in examples {
+        let (_, errors) = wardline::syntax::parse(wardline::source::FileId(0), example);
+        assert!(errors.is_empty(), "{errors:#?}\n{example}");
+    }
+}
