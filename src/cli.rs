@@ -179,6 +179,10 @@ fn load(location: &Location) -> Result<(PathBuf, Config, PolicySet), Failure> {
         packs.push(policy::read_pack_dir(&root.join(extra), extra).or_else(|e| fail(e, color))?);
     }
     let policies = PolicySet::load(&packs).map_err(|errors| (errors, color))?;
+    let errors = config.check_mentions(&policies);
+    if !errors.is_empty() {
+        return Err((errors, color));
+    }
     Ok((root, config, policies))
 }
 
@@ -244,16 +248,12 @@ fn run_explain(args: &ExplainArgs) -> Result<u8, Failure> {
     let (_, _, policies) = load(&args.location)?;
     let found = policies.find(&args.policy);
     if found.is_empty() {
-        let keys = policies
-            .policies
-            .iter()
-            .flat_map(|p| [p.rule.id.as_str(), p.rule.name.as_str()]);
-        let hint = crate::suggest::closest(&args.policy, keys).map_or_else(
-            || "`wardline policies` lists every policy".to_owned(),
-            |s| format!("did you mean `{s}`?"),
-        );
+        let help = match policies.closest_key(&args.policy) {
+            Some(key) => format!("did you mean `{key}`?"),
+            None => "`wardline policies` lists every policy".to_owned(),
+        };
         let error = FileError::plain(format!("no policy has the id or name `{}`", args.policy))
-            .with_help(hint);
+            .with_help(help);
         return fail(error, args.location.color);
     }
     let pages: Vec<String> = found

@@ -9,6 +9,7 @@ use toml::Spanned;
 use crate::date::Date;
 use crate::error::{FileError, toml_error};
 use crate::finding::Severity;
+use crate::policy::PolicySet;
 
 pub const FILE_NAME: &str = "wardline.toml";
 
@@ -32,16 +33,16 @@ struct RawConfig {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCheck {
-    select: Option<Vec<String>>,
+    select: Option<Vec<Spanned<String>>>,
     #[serde(default)]
-    ignore: Vec<String>,
+    ignore: Vec<Spanned<String>>,
     fail_on: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPack {
-    enforce: Option<bool>,
+    enforce: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -91,6 +92,26 @@ pub struct Config {
     pub severity: BTreeMap<String, Severity>,
     pub enforce: BTreeMap<String, bool>,
     pub extra_packs: Vec<String>,
+    /// Policy and pack names the file uses, with where, checked once packs are loaded.
+    mentions: Vec<Mention>,
+}
+
+/// A name in the configuration that must name something loaded.
+#[derive(Debug)]
+struct Mention {
+    what: Mentioned,
+    name: String,
+    span: std::ops::Range<usize>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Mentioned {
+    /// `[check] select` / `ignore`: an id, id prefix or name.
+    Selector,
+    /// A `[severity]` key: an id or name.
+    Policy,
+    /// A `[packs.*]` table.
+    Pack,
 }
 
 impl Default for Config {
@@ -106,6 +127,7 @@ impl Default for Config {
             severity: BTreeMap::new(),
             enforce: BTreeMap::new(),
             extra_packs: Vec::new(),
+            mentions: Vec::new(),
         }
     }
 }
@@ -148,8 +170,14 @@ impl Config {
                 .with_help("expected one of `error`, `warning`, `info`, `never`")
             })?,
         };
+        let mut mentions = Vec::new();
         let mut severity = BTreeMap::new();
         for (policy, level) in raw.severity {
+            mentions.push(Mention {
+                what: Mentioned::Policy,
+                name: policy.clone(),
+                span: level.span(),
+            });
             let parsed = Severity::parse(level.get_ref()).ok_or_else(|| {
                 at(
                     level.span(),
@@ -160,6 +188,29 @@ impl Config {
             })?;
             severity.insert(policy, parsed);
         }
+        let selectors = raw.check.select.iter().flatten().chain(&raw.check.ignore);
+        mentions.extend(selectors.map(|s| Mention {
+            what: Mentioned::Selector,
+            name: s.get_ref().clone(),
+            span: s.span(),
+        }));
+        let mut enforce = BTreeMap::new();
+        for (pack, table) in raw.packs {
+            if let Some(flag) = table.enforce {
+                mentions.push(Mention {
+                    what: Mentioned::Pack,
+                    name: pack.clone(),
+                    span: flag.span(),
+                });
+                enforce.insert(pack, flag.into_inner());
+            }
+        }
+        mentions.sort_by_key(|m| m.span.start);
+        let strings = |list: Vec<Spanned<String>>| {
+            list.into_iter()
+                .map(Spanned::into_inner)
+                .collect::<Vec<_>>()
+        };
         let pattern = |s: Spanned<String>| Pattern {
             span: s.span(),
             glob: s.into_inner(),
@@ -174,17 +225,49 @@ impl Config {
                 .collect(),
             exclude: raw.exclude.into_iter().map(pattern).collect(),
             as_of,
-            select: raw.check.select,
-            ignore: raw.check.ignore,
+            select: raw.check.select.map(strings),
+            ignore: strings(raw.check.ignore),
             fail_on,
             severity,
-            enforce: raw
-                .packs
-                .into_iter()
-                .filter_map(|(pack, p)| Some((pack, p.enforce?)))
-                .collect(),
+            enforce,
             extra_packs: raw.policies.extra,
+            mentions,
         })
+    }
+
+    /// Every policy or pack the file names that is not loaded: a typo must not silently
+    /// turn a check off or leave a severity unchanged.
+    pub fn check_mentions(&self, policies: &PolicySet) -> Vec<FileError> {
+        let mut errors = Vec::new();
+        for mention in &self.mentions {
+            let name = &mention.name;
+            let problem = match mention.what {
+                Mentioned::Selector => policies.unmatched(name),
+                Mentioned::Policy if policies.find(name).is_empty() => Some(format!(
+                    "no policy has the id or name `{name}`{}",
+                    policies.did_you_mean(name)
+                )),
+                Mentioned::Pack if policies.pack(name).is_none() => {
+                    let loaded: Vec<String> = policies
+                        .packs
+                        .iter()
+                        .map(|p| format!("`{}`", p.id))
+                        .collect();
+                    Some(format!(
+                        "no pack `{name}` is loaded (loaded: {})",
+                        loaded.join(", ")
+                    ))
+                }
+                Mentioned::Policy | Mentioned::Pack => None,
+            };
+            if let Some(message) = problem {
+                errors.push(
+                    self.error_at(mention.span.clone(), message, "not loaded")
+                        .with_help("`wardline policies` lists every policy and pack"),
+                );
+            }
+        }
+        errors
     }
 
     /// An error pointing into this configuration file.

@@ -209,15 +209,11 @@ fn apply_waivers(inventory: &Inventory, settings: &Settings, findings: &mut Vec<
                 .filter(|&i| set.policies[i].rule.id == key || set.policies[i].rule.name == key)
                 .collect();
             if matching.is_empty() {
-                let keys = set
-                    .policies
-                    .iter()
-                    .flat_map(|p| [p.rule.id.as_str(), p.rule.name.as_str()]);
                 let message = format!("waiver `{}` names unknown policy `{key}`", entity.name);
                 let finding =
                     Finding::language(Code::WaiverUnknownPolicy, span, "unknown policy", message)
                         .with_entity("waiver", entity.name.clone());
-                diagnostics.push(match crate::suggest::closest(key, keys) {
+                diagnostics.push(match set.closest_key(key) {
                     Some(s) => finding.with_help(format!("did you mean `{s}`?")),
                     None => finding.with_help("`wardline policies` lists every policy id and name"),
                 });

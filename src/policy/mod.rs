@@ -153,20 +153,13 @@ impl PolicySet {
         select: Option<&[String]>,
         ignore: &[String],
     ) -> Result<Vec<usize>, String> {
-        for selector in select.unwrap_or_default().iter().chain(ignore) {
-            if !self.policies.iter().any(|p| matches(selector, p)) {
-                let ids = self
-                    .policies
-                    .iter()
-                    .map(|p| p.rule.id.as_str())
-                    .chain(self.policies.iter().map(|p| p.rule.name.as_str()));
-                let hint = crate::suggest::closest(selector, ids)
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                return Err(format!(
-                    "`{selector}` matches no policy id, id prefix or name{hint}"
-                ));
-            }
+        if let Some(message) = select
+            .unwrap_or_default()
+            .iter()
+            .chain(ignore)
+            .find_map(|s| self.unmatched(s))
+        {
+            return Err(message);
         }
         Ok((0..self.policies.len())
             .filter(|&i| {
@@ -175,6 +168,33 @@ impl PolicySet {
                     && !ignore.iter().any(|sel| matches(sel, policy))
             })
             .collect())
+    }
+
+    /// Why `selector` selects nothing, if it does not.
+    pub fn unmatched(&self, selector: &str) -> Option<String> {
+        let matched = self.policies.iter().any(|p| matches(selector, p));
+        (!matched).then(|| {
+            format!(
+                "`{selector}` matches no policy id, id prefix or name{}",
+                self.did_you_mean(selector)
+            )
+        })
+    }
+
+    /// The policy id or name closest to `word`, within two edits.
+    pub fn closest_key(&self, word: &str) -> Option<&str> {
+        let keys = self
+            .policies
+            .iter()
+            .flat_map(|p| [p.rule.id.as_str(), p.rule.name.as_str()]);
+        crate::suggest::closest(word, keys)
+    }
+
+    /// ` (did you mean `X`?)`, or nothing when no id or name is close.
+    pub fn did_you_mean(&self, word: &str) -> String {
+        self.closest_key(word)
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default()
     }
 
     /// Declared → `[severity]` override → capped at warning by a pack not enforced.

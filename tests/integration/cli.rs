@@ -222,3 +222,22 @@ fn explain_shows_docs_citation_and_expressions() {
         .code(2)
         .stderr(predicate::str::contains("did you mean `HIPAA-105`?"));
 }
+
+#[test]
+fn configuration_names_of_policies_and_packs_must_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "wardline.toml",
+        "[check]\nselect = [\"HIPAA\", \"NPRM-2O1\"]\n\n[severity]\n\"HIPAA-1005\" = \"warning\"\n\n[packs.nprn]\nenforce = true\n",
+    );
+    write(dir.path(), "a.ward", "vendor acme { }\n");
+    let output = wardline()
+        .args(["check", "--color", "never"])
+        .arg(dir.path())
+        .env("COLUMNS", "80")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!(String::from_utf8(output.stderr).unwrap());
+}
