@@ -1,25 +1,31 @@
-//! Coverage-guided fuzzing of the whole front end: decode, parse, validate and resolve
-//! arbitrary bytes. Run with `cargo +nightly fuzz run parse` (seed the corpus with
-//! `tests/fixtures/**/*.ward`). The stable-toolchain counterpart that CI runs is
+//! Coverage-guided fuzzing of the whole pipeline on arbitrary bytes: decode, parse,
+//! validate, resolve, derive and — when the inventory comes out clean — every built-in
+//! policy and waiver check. Run with `cargo +nightly fuzz run parse` (seed the corpus
+//! with `tests/fixtures/**/*.ward`). The stable-toolchain counterpart that CI runs is
 //! `tests/integration/robustness.rs`.
 #![no_main]
 
+use std::sync::LazyLock;
+
 use libfuzzer_sys::fuzz_target;
+use wardline::check::{Judge, check};
+use wardline::config::Config;
 use wardline::date::Date;
-use wardline::source::FileId;
+use wardline::discover::InputFile;
+use wardline::policy::PolicySet;
+
+static POLICIES: LazyLock<PolicySet> = LazyLock::new(|| PolicySet::builtin().unwrap_or_default());
 
 fuzz_target!(|data: &[u8]| {
-    let (text, error) = wardline::syntax::decode(FileId(0), data.to_vec());
-    if error.is_some() {
-        return;
-    }
-    let (blocks, errors) = wardline::syntax::parse(FileId(0), &text);
-    for error in &errors {
-        if let Some(label) = &error.primary {
-            assert!(label.span.end as usize <= text.len());
+    let config = Config::default();
+    let all: Vec<usize> = (0..POLICIES.policies.len()).collect();
+    let as_of = Date::parse("2026-11-29").unwrap_or_else(Date::today_utc);
+    let judge = Judge { config: &config, as_of, policies: &POLICIES, selected: &all };
+    let outcome = check(vec![InputFile { path: "fuzzed.ward".into(), bytes: data.to_vec() }], &judge);
+    for finding in &outcome.findings {
+        if let Some(label) = &finding.primary {
+            let text = outcome.sources.get(label.span.file).map_or(0, |f| f.text.len());
+            assert!(label.span.end as usize <= text);
         }
     }
-    let as_of = Date::parse("2026-11-29").unwrap_or_else(Date::today_utc);
-    let (drafts, _) = wardline::model::draft(blocks);
-    let _ = wardline::model::build(drafts, as_of);
 });

@@ -1,6 +1,10 @@
 //! Hostile input never panics and always yields a clear diagnostic or a clean parse.
 
+use wardline::check::{Judge, check};
+use wardline::config::Config;
+use wardline::discover::InputFile;
 use wardline::finding::Finding;
+use wardline::policy::PolicySet;
 use wardline::source::FileId;
 use wardline::syntax::{MAX_DEPTH, decode, parse};
 
@@ -118,6 +122,10 @@ fn mutated_corpus_never_panics_and_spans_stay_in_bounds() {
         b"device x {",
         b"\0",
     ];
+    let policies = PolicySet::builtin().unwrap_or_else(|errors| panic!("{errors:?}"));
+    let all: Vec<usize> = (0..policies.policies.len()).collect();
+    let config = Config::default();
+    let mut evaluated = 0;
     for round in 0..4000 {
         let mut input = corpus[round % corpus.len()].clone();
         for _ in 0..1 + next() % 4 {
@@ -145,10 +153,19 @@ fn mutated_corpus_never_panics_and_spans_stay_in_bounds() {
             }
         }
         let (text, errors) = parse_bytes(&input);
-        // Resolution and derivation must survive whatever the parser kept.
-        let (blocks, _) = parse(FileId(0), &text);
-        let (drafts, _) = wardline::model::draft(blocks);
-        let _ = wardline::model::build(drafts, crate::support::as_of());
+        // The whole pipeline — resolution, derivation and, when the inventory is clean,
+        // every built-in policy and waiver — must survive whatever the parser kept.
+        let files = vec![InputFile {
+            path: "fuzzed.ward".into(),
+            bytes: input.clone(),
+        }];
+        let judge = Judge {
+            config: &config,
+            as_of: crate::support::as_of(),
+            policies: &policies,
+            selected: &all,
+        };
+        evaluated += usize::from(!check(files, &judge).policies_skipped);
         for error in errors {
             let span = error.primary.unwrap().span;
             assert!(
@@ -162,4 +179,8 @@ fn mutated_corpus_never_panics_and_spans_stay_in_bounds() {
             );
         }
     }
+    assert!(
+        evaluated > 100,
+        "too few mutants reached policy evaluation ({evaluated}) to exercise it"
+    );
 }
