@@ -310,7 +310,7 @@ impl Names<'_> {
                 Err(match closest(word, candidates) {
                     Some(s) => finding.with_help(format!("did you mean `{s}`?")),
                     None => {
-                        finding.with_help(format!("no {} is named `{word}`", kinds_phrase(kinds)))
+                        finding.with_help(format!("no {} is named `{word}`", kinds_words(kinds)))
                     }
                 })
             }
@@ -532,11 +532,18 @@ impl<'s> Converter<'_, 's> {
                 if field.non_empty && items.is_empty() {
                     return Err(invalid(
                         "empty list",
-                        format!(
-                            "`{}` must name at least one {}",
-                            field.name,
-                            describe(*element)
-                        ),
+                        match *element {
+                            Type::Ref(kinds) => format!(
+                                "`{}` must name at least one {}",
+                                field.name,
+                                kinds_words(kinds)
+                            ),
+                            other => format!(
+                                "`{}` must hold at least one value: {}",
+                                field.name,
+                                describe(other)
+                            ),
+                        },
                     ));
                 }
                 let mut values = Vec::with_capacity(items.len());
@@ -609,11 +616,19 @@ fn matches_shape(kind: &ValueKind, ty: Type) -> bool {
 }
 
 fn kinds_phrase(kinds: &[Kind]) -> String {
-    if kinds.is_empty() {
-        return "a block".into();
+    format!("a {}", kinds_words(kinds))
+}
+
+/// `vlan`, `vlan or device`, `vlan, device or model`; `block` for any kind.
+fn kinds_words(kinds: &[Kind]) -> String {
+    match kinds {
+        [] => "block".into(),
+        [only] => only.as_str().into(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(|k| k.as_str()).collect();
+            format!("{} or {}", init.join(", "), last.as_str())
+        }
     }
-    let names: Vec<String> = kinds.iter().map(|k| format!("a {}", k.as_str())).collect();
-    names.join(" or ")
 }
 
 /// A type for messages: "a date YYYY-MM-DD", "one of `low`, `high`".
@@ -627,26 +642,44 @@ pub fn describe(ty: Type) -> String {
         Type::Int { min, max } => format!("an integer from {min} to {max}"),
         Type::Bool => "true or false".into(),
         Type::Date => "a date YYYY-MM-DD".into(),
-        Type::Enum(values) => {
-            let quoted: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
-            format!("one of {}", quoted.join(", "))
-        }
+        Type::Enum(values) => format!("one of {}", quoted(values)),
         Type::Ref(kinds) => format!("the name of {}", kinds_phrase(kinds)),
-        Type::List(element) => format!("a list of {}", describe(*element)),
+        Type::List(element) => match *element {
+            Type::Ref(kinds) => format!("a list of {} names", kinds_words(kinds)),
+            Type::Enum(values) => format!("a list of values among {}", quoted(values)),
+            Type::Int { min, max } => format!("a list of integers from {min} to {max}"),
+            other => format!("a list of {}", describe(other)),
+        },
         Type::Record(_) => "a block `{ … }`".into(),
         Type::Either(a, b) => format!("{} or {}", describe(*a), describe(*b)),
     }
 }
 
+fn quoted(values: &[&str]) -> String {
+    values
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How to write what was expected, in terms of what was found.
 fn type_help(ty: Type, found: &ValueKind) -> String {
     match (ty, found) {
         (Type::Enum(_) | Type::Ref(_), ValueKind::Str(_)) => {
             "write names and enum values without quotes".into()
         }
+        (Type::Date, ValueKind::Str(text)) if crate::date::Date::parse(text).is_some() => {
+            format!("write dates without quotes: `{text}`")
+        }
+        (Type::Date, _) => "write dates as YYYY-MM-DD, without quotes".into(),
+        (Type::Int { .. }, ValueKind::Str(_)) => "write numbers without quotes".into(),
+        (Type::Bool, _) => "write `true` or `false`".into(),
         (Type::Str(_), ValueKind::Ident(_)) => "strings are written in double quotes".into(),
         (Type::Str(_), ValueKind::Int(_) | ValueKind::Date(_)) => {
             "write it in double quotes to make it a string".into()
         }
+        (Type::List(_), ValueKind::Ident(word)) => format!("write a list, even of one: `[{word}]`"),
         (Type::List(_), _) => "write a list as `[a, b]`".into(),
         _ => format!("expected {}", describe(ty)),
     }

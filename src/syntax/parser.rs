@@ -496,7 +496,11 @@ impl<'s> Cursor<'s> {
             }
         };
         if rest.starts_with(|c: char| is_ident_char(c) || c == '.') {
-            let len = input.len() - rest.len() + token_len(rest).max(1);
+            // The whole malformed word (`6.0`, `30abc`), not just its first bad character.
+            let tail = rest
+                .find(|c: char| !(is_ident_char(c) || c == '.'))
+                .unwrap_or(rest.len());
+            let len = input.len() - rest.len() + tail;
             return fail(SyntaxError::at(input, len, format!("`{}` is not a valid value", input[..len].trim()), "not a number, date or name")
                 .help("names start with a letter or `_`; a version like 6.0 is written as a string: \"6.0\""));
         }
