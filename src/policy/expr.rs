@@ -554,10 +554,17 @@ impl Checker {
                         local = false;
                     }
                     let slot = kind.slot(name).ok_or_else(|| {
-                        let error = ExprError::new(span.clone(), format!("a {} has no attribute `{name}`", kind.as_str()));
+                        let error = ExprError::new(
+                            span.clone(),
+                            format!("a {} has no attribute `{name}`", kind.as_str()),
+                        );
                         match closest(name, kind_paths(kind)) {
                             Some(s) => error.help(format!("did you mean `{s}`?")),
-                            None => error.help(format!("the attributes of a {} are listed by `wardline explain --schema`; see LANGUAGE.md §3", kind.as_str())),
+                            None => {
+                                let known: Vec<String> =
+                                    kind_paths(kind).map(|k| format!("`{k}`")).collect();
+                                error.help(format!("a {} has {}", kind.as_str(), known.join(", ")))
+                            }
                         }
                     })?;
                     steps.push(Step::Slot(slot));
