@@ -180,6 +180,10 @@ const LANGUAGE_CODES: [(Code, &str, &str, Severity); 14] = [
     ),
 ];
 
+/// The first ten codes, WARD-001…010, make an inventory unjudgeable: policies are
+/// skipped and the run exits 2.
+const BLOCKING: usize = 10;
+
 static LANGUAGE_RULES: LazyLock<Vec<Arc<Rule>>> = LazyLock::new(|| {
     LANGUAGE_CODES
         .iter()
@@ -202,26 +206,12 @@ impl Code {
             .unwrap_or(0)
     }
 
-    pub fn id(self) -> &'static str {
-        LANGUAGE_CODES[self.index()].1
-    }
-
     pub fn severity(self) -> Severity {
         LANGUAGE_CODES[self.index()].3
     }
 
     pub fn rule(self) -> Arc<Rule> {
         Arc::clone(&LANGUAGE_RULES[self.index()])
-    }
-
-    /// WARD-001…010 make an inventory unjudgeable (policies are skipped, exit 2).
-    pub fn blocks_evaluation(self) -> bool {
-        self.index() < 10
-    }
-
-    /// Every language code with its name and severity, for `wardline policies` and docs.
-    pub fn all() -> impl Iterator<Item = (Code, &'static str, &'static str, Severity)> {
-        LANGUAGE_CODES.iter().copied()
     }
 }
 
@@ -277,6 +267,8 @@ impl Finding {
     /// A WARD-001…010 error: the inventory cannot be judged.
     pub fn blocks_evaluation(&self) -> bool {
         self.rule.pack == "language"
-            && Code::all().any(|(code, id, ..)| code.blocks_evaluation() && id == self.rule.id)
+            && LANGUAGE_CODES[..BLOCKING]
+                .iter()
+                .any(|&(_, id, ..)| id == self.rule.id)
     }
 }
