@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 
@@ -131,6 +132,12 @@ struct Names<'s> {
     ids: HashMap<&'s str, EntityId>,
     kinds: Vec<Kind>,
     spans: Vec<Span>,
+    /// Every name with its kind, sorted so suggestions are deterministic; built on the
+    /// first unknown reference.
+    sorted: OnceLock<Vec<(&'s str, Kind)>>,
+    /// Suggestions by (unknown word, accepted kinds): one missing model referenced by
+    /// 100,000 devices is looked up once, not once per device.
+    suggestions: Mutex<HashMap<(&'s str, u16), Option<&'s str>>>,
 }
 
 /// Builds the name table from the drafts (in file order) and resolves every reference.
@@ -139,6 +146,8 @@ pub fn resolve(drafts: Vec<Draft<'_>>, errors: &mut Vec<Finding>) -> Inventory {
         ids: HashMap::with_capacity(drafts.len()),
         kinds: Vec::new(),
         spans: Vec::new(),
+        sorted: OnceLock::new(),
+        suggestions: Mutex::new(HashMap::new()),
     };
     let mut kept = Vec::with_capacity(drafts.len());
     let mut organization: Option<Span> = None;
@@ -197,7 +206,7 @@ pub fn resolve(drafts: Vec<Draft<'_>>, errors: &mut Vec<Finding>) -> Inventory {
     }
 }
 
-fn resolve_draft(draft: Draft<'_>, names: &Names<'_>) -> (Entity, Vec<Finding>) {
+fn resolve_draft<'s>(draft: Draft<'s>, names: &Names<'s>) -> (Entity, Vec<Finding>) {
     let Draft {
         mut entity,
         references,
@@ -263,8 +272,45 @@ fn drop_attribute(attrs: &mut [Option<Attr>], at: &[Step]) {
     }
 }
 
-impl Names<'_> {
-    fn resolve(&self, reference: &Reference<'_>) -> Result<EntityId, Finding> {
+impl<'s> Names<'s> {
+    /// The closest name of an accepted kind to an unknown `word`, within two edits.
+    fn suggest(&self, word: &'s str, kinds: &[Kind]) -> Option<&'s str> {
+        let mask = kinds
+            .iter()
+            .fold(0u16, |mask, kind| mask | 1 << kind.index());
+        let key = (word, mask);
+        if let Some(known) = self
+            .suggestions
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(&key).copied())
+        {
+            return known;
+        }
+        let sorted = self.sorted.get_or_init(|| {
+            let mut all: Vec<(&str, Kind)> = self
+                .ids
+                .iter()
+                .map(|(name, id)| (*name, self.kinds[id.index()]))
+                .collect();
+            all.sort_unstable();
+            all
+        });
+        let accepts = |kind: Kind| kinds.is_empty() || kinds.contains(&kind);
+        let found = closest(
+            word,
+            sorted
+                .iter()
+                .filter(|(_, kind)| accepts(*kind))
+                .map(|(name, _)| *name),
+        );
+        if let Ok(mut cache) = self.suggestions.lock() {
+            cache.insert(key, found);
+        }
+        found
+    }
+
+    fn resolve(&self, reference: &Reference<'s>) -> Result<EntityId, Finding> {
         let Reference {
             name: word,
             span,
@@ -293,21 +339,13 @@ impl Names<'_> {
                 ))
             }
             None => {
-                // Sorted candidates make the suggestion deterministic among equally close names.
-                let mut candidates: Vec<&str> = self
-                    .ids
-                    .iter()
-                    .filter(|(_, id)| accepts(self.kinds[id.index()]))
-                    .map(|(name, _)| *name)
-                    .collect();
-                candidates.sort_unstable();
                 let finding = Finding::language(
                     Code::UnknownReference,
                     span,
                     "unknown name",
                     format!("`{key}` refers to unknown name `{word}`"),
                 );
-                Err(match closest(word, candidates) {
+                Err(match self.suggest(word, kinds) {
                     Some(s) => finding.with_help(format!("did you mean `{s}`?")),
                     None => {
                         finding.with_help(format!("no {} is named `{word}`", kinds_words(kinds)))
