@@ -187,8 +187,8 @@ mod tests {
                 for (i, row) in rows.iter_mut().enumerate() {
                     row[0] = i;
                 }
-                for j in 0..=y.len() {
-                    rows[0][j] = j;
+                for (j, cell) in rows[0].iter_mut().enumerate() {
+                    *cell = j;
                 }
                 for i in 1..=x.len() {
                     for j in 1..=y.len() {
