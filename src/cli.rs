@@ -212,21 +212,29 @@ fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
     };
     let outcome = check::check(files, &judge);
     let report = outcome.report(display_path(&args.location.path));
-    let mut output = match args.format {
-        Format::Human => {
-            let style = human::Style {
-                color: use_color(color, &std::io::stdout()),
-                width: terminal_width(),
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = match args.format {
+        // JSON streams out: a large report is never held in memory as one string.
+        Format::Json => report::json::write(&report, &mut stdout),
+        Format::Human | Format::Concise => {
+            let text = if args.format == Format::Human {
+                let style = human::Style {
+                    color: use_color(color, &std::io::stdout()),
+                    width: terminal_width(),
+                };
+                human::render(&report, style)
+            } else {
+                report::concise::render(&report)
             };
-            human::render(&report, style)
+            let text = if args.quiet {
+                strip_summary(&text)
+            } else {
+                text
+            };
+            stdout.write_all(text.as_bytes())
         }
-        Format::Concise => report::concise::render(&report),
-        Format::Json => report::json::render(&report),
     };
-    if args.quiet && args.format != Format::Json {
-        output = strip_summary(&output);
-    }
-    let _ = std::io::stdout().write_all(output.as_bytes());
+    let _ = written.and_then(|()| stdout.flush());
     let status = outcome.exit_code(args.fail_on.unwrap_or(config.fail_on));
     // The process ends here: freeing a large inventory piece by piece costs more than
     // the whole check of a small one.

@@ -13,7 +13,17 @@ struct Document<'a> {
     as_of: String,
     root: &'a str,
     summary: Summary,
-    findings: Vec<JsonFinding<'a>>,
+    findings: Findings<'a>,
+}
+
+/// The findings, converted one at a time as they are written.
+struct Findings<'a>(&'a Report<'a>);
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        serializer.collect_seq(report.findings.iter().map(|f| finding(report, f)))
+    }
 }
 
 #[derive(Serialize)]
@@ -109,7 +119,8 @@ pub fn finding<'a>(report: &Report<'a>, finding: &'a Finding) -> JsonFinding<'a>
     }
 }
 
-pub fn render(report: &Report) -> String {
+/// Writes the document; large reports stream out without being held in memory.
+pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<()> {
     let s = report.summary;
     let document = Document {
         version: 1,
@@ -137,9 +148,15 @@ pub fn render(report: &Report) -> String {
                 organization: report.count_of(Kind::Organization),
             },
         },
-        findings: report.findings.iter().map(|f| finding(report, f)).collect(),
+        findings: Findings(report),
     };
-    let mut out = serde_json::to_string_pretty(&document).unwrap_or_default();
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    out.write_all(b"\n")
+}
+
+pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail, and serde_json writes UTF-8.
+    let _ = write(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
