@@ -3,7 +3,7 @@
 
 use predicates::prelude::*;
 
-use crate::support::{AS_OF, fixtures, wardline, write};
+use crate::support::{AS_OF, failed_check, fixtures, wardline, write};
 
 #[test]
 fn exit_codes_follow_the_spec() {
@@ -232,12 +232,5 @@ fn configuration_names_of_policies_and_packs_must_exist() {
         "[check]\nselect = [\"HIPAA\", \"NPRM-2O1\"]\n\n[severity]\n\"HIPAA-1005\" = \"warning\"\n\n[packs.nprn]\nenforce = true\n",
     );
     write(dir.path(), "a.ward", "vendor acme { }\n");
-    let output = wardline()
-        .args(["check", "--color", "never"])
-        .arg(dir.path())
-        .env("COLUMNS", "80")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    insta::assert_snapshot!(String::from_utf8(output.stderr).unwrap());
+    insta::assert_snapshot!(failed_check(dir.path()));
 }

@@ -6,7 +6,7 @@ use wardline::finding::Severity;
 use wardline::policy::PolicySet;
 
 use crate::support::{
-    AS_OF, case_dirs, check_dir, check_policy, fixtures, human, json, wardline, write,
+    AS_OF, case_dirs, check_dir, check_policy, failed_check, fixtures, human, json, wardline, write,
 };
 
 /// POLICIES.md §4: id, name, severity, for.
@@ -411,14 +411,7 @@ fn a_broken_custom_pack_gives_spanned_errors_and_exit_2() {
         "id = \"HIPAA-105\"\nname = \"copied\"\ntitle = \"t\"\nseverity = \"error\"\ncite = []\nfor = \"device\"\nrequire = \"true\"\nmessage = \"m\"\n",
     );
     write(dir.path(), "a.ward", "vendor acme { }\n");
-    let output = wardline()
-        .args(["check", "--color", "never"])
-        .arg(dir.path())
-        .env("COLUMNS", "80")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let stderr = failed_check(dir.path());
     insta::assert_snapshot!(stderr);
 }
 

@@ -136,6 +136,24 @@ pub fn wardline() -> assert_cmd::Command {
     command
 }
 
+/// Runs `wardline check` on `dir`, expecting it cannot judge it (exit 2); returns stderr
+/// rendered at a fixed width.
+pub fn failed_check(dir: &Path) -> String {
+    let output = wardline()
+        .args(["check", "--color", "never"])
+        .arg(dir)
+        .env("COLUMNS", "80")
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    String::from_utf8(output.stderr).unwrap()
+}
+
 pub fn write(dir: &Path, path: &str, contents: impl AsRef<[u8]>) {
     let path = dir.join(path);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
