@@ -63,6 +63,7 @@ struct Location {
     /// Use this configuration file instead of discovering `wardline.toml`
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// When to colour the output (`NO_COLOR` is honoured by `auto`)
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
 }
@@ -71,6 +72,7 @@ struct Location {
 struct CheckArgs {
     #[command(flatten)]
     location: Location,
+    /// Output format: miette diagnostics, one line per finding, or one JSON document
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// Evaluation date (default: `as_of` in wardline.toml, else today in UTC)
@@ -97,6 +99,7 @@ struct CheckArgs {
 struct PoliciesArgs {
     #[command(flatten)]
     location: Location,
+    /// Output format: a table or a JSON array
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     format: ListFormat,
 }
