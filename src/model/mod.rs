@@ -112,6 +112,15 @@ impl Entity {
         self.attrs.get(slot)?.as_ref().map(|a| &a.val)
     }
 
+    /// Where attribute `key` was written, else the block's name: what to point at.
+    pub fn attr_span(&self, key: &str) -> Span {
+        let attr = self
+            .kind
+            .slot(key)
+            .and_then(|slot| self.attrs.get(slot)?.as_ref());
+        attr.and_then(Attr::span).unwrap_or(self.name_span)
+    }
+
     /// A field of a nested record (`patch.status`).
     pub fn field(&self, record: &str, field: &str) -> Option<&Val> {
         let Some(Val::Record(fields)) = self.get(record) else {

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::{Attr, EntityId, Inventory, Val};
+use super::{EntityId, Inventory, Val};
 use crate::finding::{Code, Finding};
 use crate::schema::{Kind, ZONES};
 
@@ -76,23 +76,20 @@ pub(super) fn check_vlan_ids(inventory: &Inventory, errors: &mut Vec<Finding>) {
         let Some(Val::Int(id)) = entity.get("id") else {
             continue;
         };
-        let span_of = |e: &super::Entity| {
-            e.attrs[Kind::Vlan.slot("id").unwrap_or(0)]
-                .as_ref()
-                .and_then(Attr::span)
-                .unwrap_or(e.name_span)
-        };
         match first_by_id.get(id) {
             Some(&first) => {
                 let first = inventory.entity(first);
                 errors.push(
                     Finding::language(
                         Code::DuplicateVlanId,
-                        span_of(entity),
+                        entity.attr_span("id"),
                         "same id again",
                         format!("vlans `{}` and `{}` share id {id}", first.name, entity.name),
                     )
-                    .with_secondary(span_of(first), format!("`{}` has id {id}", first.name))
+                    .with_secondary(
+                        first.attr_span("id"),
+                        format!("`{}` has id {id}", first.name),
+                    )
                     .with_entity("vlan", entity.name.clone())
                     .with_help("each 802.1Q segment has its own id: fix one of them"),
                 );

@@ -186,16 +186,6 @@ fn refs(val: Option<&Val>) -> Vec<EntityId> {
     }
 }
 
-fn attr_span(inventory: &Inventory, id: EntityId, key: &str) -> Span {
-    let entity = inventory.entity(id);
-    entity
-        .kind
-        .slot(key)
-        .and_then(|slot| entity.attrs[slot].as_ref())
-        .and_then(Attr::span)
-        .unwrap_or(entity.name_span)
-}
-
 fn apply_waivers(inventory: &Inventory, settings: &Settings, findings: &mut Vec<Finding>) {
     let set = settings.policies;
     let mut waivers = Vec::new();
@@ -204,7 +194,7 @@ fn apply_waivers(inventory: &Inventory, settings: &Settings, findings: &mut Vec<
         let entity = inventory.entity(id);
         let mut policies = Vec::new();
         for key in strings(entity.get("policies")) {
-            let span = attr_span(inventory, id, "policies");
+            let span = entity.attr_span("policies");
             let matching: Vec<usize> = (0..set.policies.len())
                 .filter(|&i| set.policies[i].rule.id == key || set.policies[i].rule.name == key)
                 .collect();
@@ -243,7 +233,7 @@ fn apply_waivers(inventory: &Inventory, settings: &Settings, findings: &mut Vec<
             diagnostics.push(
                 Finding::language(
                     Code::WaiverExpired,
-                    attr_span(inventory, id, "expires"),
+                    entity.attr_span("expires"),
                     "expired",
                     format!(
                         "waiver `{}` expired on {expires}; its findings are reported again",
