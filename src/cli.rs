@@ -7,11 +7,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::check::{self, Judge};
-use crate::config::{Config, FILE_NAME, FailOn};
+use crate::config::{Config, FailOn};
 use crate::date::Date;
 use crate::discover;
 use crate::error::FileError;
-use crate::policy::{self, PolicySet};
+use crate::policy::PolicySet;
 use crate::report::{self, human};
 
 #[derive(Debug, Parser)]
@@ -170,22 +170,9 @@ fn use_color(choice: Color, stream: &impl IsTerminal) -> bool {
 /// The root, its configuration and every policy pack it uses (built-in + extra).
 fn load(location: &Location) -> Result<(PathBuf, Config, PolicySet), Failure> {
     let color = location.color;
-    let (root, found) = discover::find_root(&location.path).or_else(|e| fail(e, color))?;
-    let config = match (&location.config, found) {
-        (Some(file), _) => discover::load_config(file, &file.display().to_string()),
-        (None, Some(file)) => discover::load_config(&file, FILE_NAME),
-        (None, None) => Ok(Config::default()),
-    }
-    .or_else(|e| fail(e, color))?;
-    let mut packs = policy::builtin_pack_files();
-    for extra in &config.extra_packs {
-        packs.push(policy::read_pack_dir(&root.join(extra), extra).or_else(|e| fail(e, color))?);
-    }
-    let policies = PolicySet::load(&packs).map_err(|errors| (errors, color))?;
-    let errors = config.check_mentions(&policies);
-    if !errors.is_empty() {
-        return Err((errors, color));
-    }
+    let (root, config) =
+        discover::open(&location.path, location.config.as_deref()).or_else(|e| fail(e, color))?;
+    let policies = PolicySet::for_config(&root, &config).map_err(|errors| (errors, color))?;
     Ok((root, config, policies))
 }
 

@@ -19,7 +19,7 @@ pub struct InputFile {
 }
 
 /// The nearest directory at or above `path` holding `wardline.toml`; else `path` itself.
-pub fn find_root(path: &Path) -> Result<(PathBuf, Option<PathBuf>), FileError> {
+fn find_root(path: &Path) -> Result<(PathBuf, Option<PathBuf>), FileError> {
     let start = path
         .canonicalize()
         .map_err(|e| FileError::plain(format!("cannot open `{}`: {e}", path.display())))?;
@@ -39,8 +39,20 @@ pub fn find_root(path: &Path) -> Result<(PathBuf, Option<PathBuf>), FileError> {
     Ok((start, None))
 }
 
+/// The inventory root for `path` and its configuration: `config` when given, else the
+/// discovered `wardline.toml`, else the defaults.
+pub fn open(path: &Path, config: Option<&Path>) -> Result<(PathBuf, Config), FileError> {
+    let (root, found) = find_root(path)?;
+    let config = match (config, found) {
+        (Some(file), _) => load_config(file, &file.display().to_string())?,
+        (None, Some(file)) => load_config(&file, FILE_NAME)?,
+        (None, None) => Config::default(),
+    };
+    Ok((root, config))
+}
+
 /// Reads and parses a configuration file; `shown` is the path used in messages.
-pub fn load_config(file: &Path, shown: &str) -> Result<Config, FileError> {
+fn load_config(file: &Path, shown: &str) -> Result<Config, FileError> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| FileError::plain(format!("cannot read `{shown}`: {e}")))?;
     Config::parse(shown, &text)

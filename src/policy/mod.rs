@@ -8,6 +8,7 @@ pub mod pack;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use crate::config::Config;
 use crate::error::FileError;
 use crate::finding::Severity;
 pub use pack::{Pack, Policy};
@@ -127,6 +128,22 @@ impl PolicySet {
         }
         set.policies.sort_by(|a, b| a.rule.id.cmp(&b.rule.id));
         Ok(set)
+    }
+
+    /// The built-in packs plus the configuration's `[policies] extra` (relative to
+    /// `root`), with every policy and pack name the configuration uses checked.
+    pub fn for_config(root: &Path, config: &Config) -> Result<PolicySet, Vec<FileError>> {
+        let mut packs = builtin_pack_files();
+        for extra in &config.extra_packs {
+            packs.push(read_pack_dir(&root.join(extra), extra).map_err(|e| vec![e])?);
+        }
+        let policies = PolicySet::load(&packs)?;
+        let errors = config.check_mentions(&policies);
+        if errors.is_empty() {
+            Ok(policies)
+        } else {
+            Err(errors)
+        }
     }
 
     pub fn builtin() -> Result<PolicySet, Vec<FileError>> {

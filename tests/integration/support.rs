@@ -4,10 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use wardline::check::{Judge, Outcome, check};
-use wardline::config::Config;
 use wardline::date::Date;
 use wardline::discover;
-use wardline::policy::{self, PolicySet};
+use wardline::policy::PolicySet;
 use wardline::report::{human, json};
 
 pub const AS_OF: &str = "2026-11-29";
@@ -53,17 +52,10 @@ enum Selection<'a> {
 }
 
 fn check_dir_with(dir: &Path, selection: Selection) -> Outcome {
-    let (root, config_file) = discover::find_root(dir).unwrap();
-    let config = match config_file {
-        Some(file) => discover::load_config(&file, "wardline.toml").unwrap(),
-        None => Config::default(),
-    };
+    let (root, config) = discover::open(dir, None).unwrap();
     let files = discover::collect_files(&root, &config).unwrap();
-    let mut packs = policy::builtin_pack_files();
-    for extra in &config.extra_packs {
-        packs.push(policy::read_pack_dir(&root.join(extra), extra).unwrap());
-    }
-    let policies = PolicySet::load(&packs).unwrap_or_else(|errors| panic!("{errors:?}"));
+    let policies =
+        PolicySet::for_config(&root, &config).unwrap_or_else(|errors| panic!("{errors:?}"));
     let selected = match selection {
         Selection::Config => policies
             .select(config.select.as_deref(), &config.ignore)
