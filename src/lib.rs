@@ -27,3 +27,4 @@ pub mod schema;
 pub mod source;
 pub mod suggest;
 pub mod syntax;
+pub mod text;
