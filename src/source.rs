@@ -105,14 +105,18 @@ impl SourceMap {
 }
 
 /// Byte offsets of line starts, for offset → line/column conversion at render time.
+/// A byte-order mark is not part of line 1: columns count from after it.
 #[derive(Debug, Default)]
 pub struct LineIndex {
     starts: Vec<u32>,
 }
 
+const BOM: &str = "\u{feff}";
+
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
+        let first = if text.starts_with(BOM) { BOM.len() } else { 0 };
+        let mut starts = vec![clamp_u32(first)];
         starts.extend(
             text.bytes()
                 .enumerate()
@@ -122,13 +126,43 @@ impl LineIndex {
         LineIndex { starts }
     }
 
+    /// The 0-based line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s as usize <= offset)
+            .saturating_sub(1)
+    }
+
+    /// Byte offset where 0-based `line` starts.
+    pub fn start(&self, line: usize) -> usize {
+        self.starts.get(line).map_or(0, |&s| s as usize)
+    }
+
+    /// Byte range of 0-based `line`'s text, without its line end (`\n` or `\r\n`).
+    pub fn content(&self, text: &str, line: usize) -> std::ops::Range<usize> {
+        let start = self.start(line).min(text.len());
+        let end = match self.starts.get(line + 1) {
+            Some(&next) => {
+                let next = next as usize - 1;
+                if next > start && text.as_bytes().get(next - 1) == Some(&b'\r') {
+                    next - 1
+                } else {
+                    next
+                }
+            }
+            None => text.len(),
+        };
+        start..end.max(start)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
-        let line = self
-            .starts
-            .partition_point(|&s| s as usize <= offset)
-            .saturating_sub(1);
-        let start = self.starts.get(line).map_or(0, |&s| s as usize);
+        let line = self.line_of(offset);
+        let start = self.start(line).min(offset);
         let column = text
             .get(start..offset)
             .map_or(offset - start, |s| s.chars().count());
@@ -148,5 +182,24 @@ mod tests {
         assert_eq!(file.line_col(5), (2, 2));
         assert_eq!(file.line_col(12), (3, 1));
         assert_eq!(file.line_col(999), (3, 2));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let file = SourceFile::new("a.ward", "\u{feff}ab\ncd");
+        assert_eq!(file.line_col(3), (1, 1));
+        assert_eq!(file.line_col(4), (1, 2));
+        assert_eq!(file.line_col(0), (1, 1));
+    }
+
+    #[test]
+    fn line_content_excludes_the_line_end() {
+        let text = "ab\r\ncd\n\nx";
+        let index = LineIndex::new(text);
+        assert_eq!(index.content(text, 0), 0..2);
+        assert_eq!(index.content(text, 1), 4..6);
+        assert_eq!(index.content(text, 2), 7..7);
+        assert_eq!(index.content(text, 3), 8..9);
+        assert_eq!(index.line_count(), 4);
     }
 }

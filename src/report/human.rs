@@ -3,14 +3,14 @@
 //! the finding's last line; after all findings, the summary line.
 
 use std::fmt::{self, Write};
-use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
+use super::snippet::Snippet;
 use super::{Report, summary_line};
 use crate::finding::{Finding, Label, Severity};
+use crate::source::SourceFile;
+use crate::text::escape_controls;
 
 /// How to draw: colours and width are decided by the caller (terminal or test).
 #[derive(Debug, Clone, Copy)]
@@ -23,7 +23,7 @@ struct Rendered {
     header: String,
     message: String,
     severity: miette::Severity,
-    source: Option<NamedSource<Arc<String>>>,
+    source: Option<Snippet>,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
     related: Vec<Rendered>,
@@ -83,60 +83,77 @@ fn miette_severity(severity: Severity) -> miette::Severity {
     }
 }
 
-fn named_source(report: &Report, label: &Label) -> Option<NamedSource<Arc<String>>> {
-    let file = report.sources.get(label.span.file)?;
-    Some(NamedSource::new(file.path.clone(), Arc::clone(&file.text)))
-}
-
-fn labeled(label: &Label, primary: bool) -> LabeledSpan {
-    let span = (label.span.start as usize, label.span.len());
-    if primary {
-        LabeledSpan::new_primary_with_span(Some(label.text.clone()), span)
-    } else {
-        LabeledSpan::new_with_span(Some(label.text.clone()), span)
-    }
+/// The labels of one file, drawn over an excerpt of it.
+fn excerpt(file: &SourceFile, labels: &[(&Label, bool)]) -> (Snippet, Vec<LabeledSpan>) {
+    let spans: Vec<(usize, usize)> = labels
+        .iter()
+        .map(|(label, _)| (label.span.start as usize, label.span.end as usize))
+        .collect();
+    let (snippet, shown) = Snippet::new(file, &spans);
+    let labels = labels
+        .iter()
+        .zip(shown)
+        .map(|(&(label, primary), (start, end))| {
+            let text = Some(escape_controls(&label.text).into_owned());
+            if primary {
+                LabeledSpan::new_primary_with_span(text, (start, end - start))
+            } else {
+                LabeledSpan::new_with_span(text, (start, end - start))
+            }
+        })
+        .collect();
+    (snippet, labels)
 }
 
 fn to_rendered(report: &Report, finding: &Finding) -> Rendered {
-    let mut labels = Vec::new();
+    let primary_file = finding.primary.as_ref().map(|p| p.span.file);
+    let mut here: Vec<(&Label, bool)> = finding.primary.iter().map(|p| (p, true)).collect();
     let mut related = Vec::new();
-    if let Some(primary) = &finding.primary {
-        labels.push(labeled(primary, true));
-    }
     for secondary in &finding.secondary {
-        if finding
-            .primary
-            .as_ref()
-            .is_some_and(|p| p.span.file == secondary.span.file)
-        {
-            labels.push(labeled(secondary, false));
-        } else {
-            related.push(Rendered {
-                header: String::new(),
-                message: secondary.text.clone(),
-                severity: miette::Severity::Advice,
-                source: named_source(report, secondary),
-                labels: vec![labeled(secondary, true)],
-                help: None,
-                related: Vec::new(),
-            });
+        if primary_file == Some(secondary.span.file) {
+            here.push((secondary, false));
+            continue;
         }
+        let (source, labels) = match report.sources.get(secondary.span.file) {
+            Some(file) => {
+                let (snippet, labels) = excerpt(file, &[(secondary, true)]);
+                (Some(snippet), labels)
+            }
+            None => (None, Vec::new()),
+        };
+        related.push(Rendered {
+            header: String::new(),
+            message: escape_controls(&secondary.text).into_owned(),
+            severity: miette::Severity::Advice,
+            source,
+            labels,
+            help: None,
+            related: Vec::new(),
+        });
     }
+    let (source, labels) = match primary_file.and_then(|id| report.sources.get(id)) {
+        Some(file) => {
+            let (snippet, labels) = excerpt(file, &here);
+            (Some(snippet), labels)
+        }
+        None => (None, Vec::new()),
+    };
     Rendered {
-        header: format!(
+        header: escape_controls(&format!(
             "{}[{}] {}",
             finding.severity.as_str(),
             finding.rule.id,
             finding.rule.name
-        ),
-        message: finding.message.clone(),
+        ))
+        .into_owned(),
+        message: escape_controls(&finding.message).into_owned(),
         severity: miette_severity(finding.severity),
-        source: finding
-            .primary
-            .as_ref()
-            .and_then(|p| named_source(report, p)),
+        source,
         labels,
-        help: finding.help.clone(),
+        help: finding
+            .help
+            .as_deref()
+            .map(|h| escape_controls(h).into_owned()),
         related,
     }
 }
@@ -158,10 +175,10 @@ pub fn render(report: &Report, style: Style) -> String {
             [] => handler.clone(),
             cite => handler
                 .clone()
-                .with_footer(format!("cite: {}", cite.join("; "))),
+                .with_footer(escape_controls(&format!("cite: {}", cite.join("; "))).into_owned()),
         };
         if handler.render_report(&mut out, &rendered).is_err() {
-            let _ = writeln!(out, "{}", finding.headline());
+            let _ = writeln!(out, "{}", escape_controls(&finding.headline()));
         }
         out.push('\n');
     }

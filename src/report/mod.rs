@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod concise;
 pub mod human;
 pub mod json;
+mod snippet;
 
 use crate::date::Date;
 use crate::finding::{Finding, Severity};
