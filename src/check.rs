@@ -80,8 +80,8 @@ pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
     let policies_skipped = findings.iter().any(Finding::blocks_evaluation);
     if !policies_skipped {
         let root_span = match &judge.config.source {
-            Some((path, text)) => Some(Span::new(
-                sources.add(SourceFile::new(path.clone(), text.as_str())),
+            Some(file) => Some(Span::new(
+                sources.add(SourceFile::new(file.path.clone(), file.text.as_str())),
                 0,
                 0,
             )),

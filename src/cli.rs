@@ -140,19 +140,14 @@ fn fail<T>(error: FileError, color: Color) -> Result<T, Failure> {
 }
 
 fn report_errors(errors: &[FileError], color: Color) -> u8 {
-    let theme = if use_color(color, &std::io::stderr()) {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
+    let style = human::Style {
+        color: use_color(color, &std::io::stderr()),
+        width: terminal_width(),
     };
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
-    let mut out = String::new();
-    for error in errors {
-        if handler.render_report(&mut out, error).is_err() {
-            out.push_str(&format!("error: {}\n", error.message));
-        }
-        out.push('\n');
-    }
+    let out: String = errors
+        .iter()
+        .map(|error| human::render_error(error, style))
+        .collect();
     let _ = std::io::stderr().write_all(out.as_bytes());
     EXIT_ERROR
 }

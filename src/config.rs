@@ -2,6 +2,7 @@
 //! with a span into the file (CLI.md §1).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -10,6 +11,7 @@ use crate::date::Date;
 use crate::error::{FileError, toml_error};
 use crate::finding::Severity;
 use crate::policy::PolicySet;
+use crate::source::SourceFile;
 
 pub const FILE_NAME: &str = "wardline.toml";
 
@@ -82,7 +84,7 @@ pub struct Pattern {
 #[derive(Debug)]
 pub struct Config {
     /// Path of the file relative to the root, and its text (for spans); `None` without one.
-    pub source: Option<(String, String)>,
+    pub source: Option<Arc<SourceFile>>,
     pub include: Vec<Pattern>,
     pub exclude: Vec<Pattern>,
     pub as_of: Option<Date>,
@@ -135,9 +137,10 @@ impl Default for Config {
 impl Config {
     /// Parses and checks a configuration file's text; `path` is how errors name it.
     pub fn parse(path: &str, text: &str) -> Result<Config, FileError> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+        let file = Arc::new(SourceFile::new(path, text));
+        let raw: RawConfig = toml::from_str(text).map_err(|e| toml_error(&file, &e))?;
         let at = |span: std::ops::Range<usize>, message: String, label: &str| {
-            FileError::at(path, text, span, message, label)
+            FileError::in_file(&file, span, message, label)
         };
         let as_of = match raw.as_of {
             None => None,
@@ -216,7 +219,7 @@ impl Config {
             glob: s.into_inner(),
         };
         Ok(Config {
-            source: Some((path.to_owned(), text.to_owned())),
+            source: Some(Arc::clone(&file)),
             include: raw
                 .include
                 .unwrap_or_default()
@@ -278,7 +281,7 @@ impl Config {
         label: impl Into<String>,
     ) -> FileError {
         match &self.source {
-            Some((path, text)) => FileError::at(path, text, span, message, label),
+            Some(file) => FileError::in_file(file, span, message, label),
             None => FileError::plain(message),
         }
     }
@@ -319,11 +322,11 @@ extra = ["policies/local"]
             "{}",
             error.message
         );
-        assert!(error.span.is_some());
+        assert!(error.at.is_some());
         let error =
             Config::parse("wardline.toml", "[check]\nfail_on = \"sometimes\"\n").unwrap_err();
         assert_eq!(error.message, "unknown `fail_on` level `sometimes`");
         let error = Config::parse("wardline.toml", "as_of = \"2026-11-29\"\n").unwrap_err();
-        assert!(error.span.is_some());
+        assert!(error.at.is_some());
     }
 }

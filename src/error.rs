@@ -1,46 +1,55 @@
 //! Errors that stop a run before anything can be judged (exit 2): a bad configuration or
-//! pack file, an I/O failure. Each carries its source and span when it has one, so it
-//! renders like any other diagnostic.
+//! pack file, an I/O failure. Each carries its file and span when it has one, so it
+//! renders like any other diagnostic. The file is shared, never copied: one bad
+//! configuration may produce thousands of errors.
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use std::ops::Range;
+use std::sync::Arc;
 
-#[derive(Debug, thiserror::Error, Diagnostic)]
+use crate::source::SourceFile;
+
+#[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct FileError {
     pub message: String,
-    #[source_code]
-    pub source_code: Option<NamedSource<String>>,
-    #[label("{label}")]
-    pub span: Option<SourceSpan>,
+    /// The file and byte range the error points at.
+    pub at: Option<(Arc<SourceFile>, Range<usize>)>,
     pub label: String,
-    #[help]
     pub help: Option<String>,
 }
 
 impl FileError {
-    /// An error pointing into a file's text.
-    pub fn at(
-        path: &str,
-        text: &str,
-        span: std::ops::Range<usize>,
+    /// An error pointing into `file`.
+    pub fn in_file(
+        file: &Arc<SourceFile>,
+        span: Range<usize>,
         message: impl Into<String>,
         label: impl Into<String>,
     ) -> FileError {
         FileError {
             message: message.into(),
-            source_code: Some(NamedSource::new(path, text.to_owned())),
-            span: Some(span.into()),
+            at: Some((Arc::clone(file), span)),
             label: label.into(),
             help: None,
         }
+    }
+
+    /// An error pointing into a file's text, for callers holding one error per file.
+    pub fn at(
+        path: &str,
+        text: &str,
+        span: Range<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> FileError {
+        FileError::in_file(&Arc::new(SourceFile::new(path, text)), span, message, label)
     }
 
     /// An error about a file or the run as a whole, with nothing to point at.
     pub fn plain(message: impl Into<String>) -> FileError {
         FileError {
             message: message.into(),
-            source_code: None,
-            span: None,
+            at: None,
             label: String::new(),
             help: None,
         }
@@ -53,10 +62,10 @@ impl FileError {
 }
 
 /// A TOML parse or deserialization error, with the span toml reports.
-pub fn toml_error(path: &str, text: &str, error: &toml::de::Error) -> FileError {
+pub fn toml_error(file: &Arc<SourceFile>, error: &toml::de::Error) -> FileError {
     let message = error.message().trim_end_matches('\n').to_owned();
     match error.span() {
-        Some(span) => FileError::at(path, text, span, message, "here"),
-        None => FileError::plain(format!("{path}: {message}")),
+        Some(span) => FileError::in_file(file, span, message, "here"),
+        None => FileError::plain(format!("{}: {message}", file.path)),
     }
 }

@@ -11,6 +11,7 @@ use super::expr::{self, Compiled, CompiledPath, ExprError};
 use crate::error::{FileError, toml_error};
 use crate::finding::{Rule, Severity};
 use crate::schema::Kind;
+use crate::source::SourceFile;
 
 /// A pack's files: (path for messages, text); `pack.toml` among them.
 pub struct PackFiles {
@@ -154,7 +155,10 @@ pub fn load_pack(
     let raw: RawPack = match toml::from_str(pack_text) {
         Ok(raw) => raw,
         Err(error) => {
-            errors.push(toml_error(pack_path, pack_text, &error));
+            errors.push(toml_error(
+                &Arc::new(SourceFile::new(pack_path.as_str(), pack_text.as_str())),
+                &error,
+            ));
             return None;
         }
     };
@@ -196,7 +200,7 @@ fn load_policy(pack: &str, path: &str, text: &str, errors: &mut Vec<FileError>) 
     let raw: RawPolicy = match toml::from_str(text) {
         Ok(raw) => raw,
         Err(error) => {
-            errors.push(toml_error(path, text, &error));
+            errors.push(toml_error(&Arc::new(SourceFile::new(path, text)), &error));
             return None;
         }
     };

@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::{Report, summary_line};
+use crate::text::escape_controls;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -15,7 +16,8 @@ pub fn render(report: &Report) -> String {
             Some(at) => format!("{}:{}:{}", at.file, at.line, at.column),
             None => report.root.clone(),
         };
-        let _ = writeln!(out, "{place}: {}", finding.headline());
+        let line = format!("{place}: {}", finding.headline());
+        let _ = writeln!(out, "{}", escape_controls(&line));
     }
     if report.policies_skipped {
         let _ = writeln!(out, "{}", super::POLICIES_SKIPPED);

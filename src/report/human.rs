@@ -8,8 +8,9 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, So
 
 use super::snippet::Snippet;
 use super::{Report, summary_line};
+use crate::error::FileError;
 use crate::finding::{Finding, Label, Severity};
-use crate::source::SourceFile;
+use crate::source::{FileId, SourceFile, Span};
 use crate::text::escape_controls;
 
 /// How to draw: colours and width are decided by the caller (terminal or test).
@@ -158,15 +159,52 @@ fn to_rendered(report: &Report, finding: &Finding) -> Rendered {
     }
 }
 
-pub fn render(report: &Report, style: Style) -> String {
+fn handler(style: Style) -> GraphicalReportHandler {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
-        .with_links(false);
+        .with_links(false)
+}
+
+/// A configuration, pack or I/O error, drawn like a finding.
+pub fn render_error(error: &FileError, style: Style) -> String {
+    let (source, labels) = match &error.at {
+        Some((file, span)) => {
+            let label = Label::new(
+                Span::new(FileId(0), span.start, span.end),
+                error.label.as_str(),
+            );
+            let (snippet, labels) = excerpt(file, &[(&label, true)]);
+            (Some(snippet), labels)
+        }
+        None => (None, Vec::new()),
+    };
+    let rendered = Rendered {
+        header: String::new(),
+        message: escape_controls(&error.message).into_owned(),
+        severity: miette::Severity::Error,
+        source,
+        labels,
+        help: error
+            .help
+            .as_deref()
+            .map(|h| escape_controls(h).into_owned()),
+        related: Vec::new(),
+    };
+    let mut out = String::new();
+    if handler(style).render_report(&mut out, &rendered).is_err() {
+        let _ = writeln!(out, "error: {}", rendered.message);
+    }
+    out.push('\n');
+    out
+}
+
+pub fn render(report: &Report, style: Style) -> String {
+    let handler = handler(style);
     let mut out = String::new();
     for finding in report.findings.iter().filter(|f| f.waived_by.is_none()) {
         let rendered = to_rendered(report, finding);
