@@ -63,7 +63,9 @@ pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
     let drafted: Vec<_> = parseable
         .into_par_iter()
         .filter_map(|id| {
-            let (blocks, mut errors) = syntax::parse(id, &sources.get(id)?.text);
+            let text = &sources.get(id)?.text;
+            let (blocks, mut errors) = syntax::parse(id, text);
+            errors.extend(syntax::invisible_characters(id, text));
             let (drafts, draft_errors) = model::draft(blocks);
             errors.extend(draft_errors);
             Some((drafts, errors))

@@ -96,9 +96,10 @@ pub enum Code {
     WaiverUnused,
     WaiverUnknownPolicy,
     WaiverNotWaivable,
+    InvisibleCharacter,
 }
 
-const LANGUAGE_CODES: [(Code, &str, &str, Severity); 14] = [
+const LANGUAGE_CODES: [(Code, &str, &str, Severity); 15] = [
     (Code::Syntax, "WARD-001", "syntax-error", Severity::Error),
     (
         Code::UnknownWord,
@@ -177,6 +178,12 @@ const LANGUAGE_CODES: [(Code, &str, &str, Severity); 14] = [
         "WARD-014",
         "waiver-not-waivable",
         Severity::Error,
+    ),
+    (
+        Code::InvisibleCharacter,
+        "WARD-015",
+        "invisible-character",
+        Severity::Warning,
     ),
 ];
 

@@ -10,6 +10,7 @@ pub use parser::{MAX_DEPTH, parse};
 
 use crate::finding::{Code, Finding};
 use crate::source::{FileId, Span};
+use crate::text::is_invisible;
 
 /// Checks the encoding (UTF-8, no NUL byte). Returns the text spans will index — the
 /// file's text, or its lossy decoding — and the error that keeps it from being parsed.
@@ -34,17 +35,58 @@ pub fn decode(file: FileId, bytes: Vec<u8>) -> (String, Option<Finding>) {
             return (text, Some(finding));
         }
     };
-    match text.find('\0') {
-        Some(offset) => {
-            let finding = Finding::language(
-                Code::Syntax,
-                Span::new(file, offset, offset + 1),
-                "NUL byte",
-                format!("NUL byte at byte {offset}"),
-            )
-            .with_help("a .ward file is text; remove the NUL byte");
-            (text, Some(finding))
-        }
-        None => (text, None),
+    if let Some(offset) = text.find('\0') {
+        let finding = Finding::language(
+            Code::Syntax,
+            Span::new(file, offset, offset + 1),
+            "NUL byte",
+            format!("NUL byte at byte {offset}"),
+        )
+        .with_help("a .ward file is text; remove the NUL byte");
+        return (text, Some(finding));
     }
+    let bare_cr = text
+        .match_indices('\r')
+        .map(|(offset, _)| offset)
+        .find(|&offset| text.as_bytes().get(offset + 1) != Some(&b'\n'));
+    if let Some(offset) = bare_cr {
+        // A lone CR hides text on screen, and a CR-only file would read as one comment.
+        let finding = Finding::language(
+            Code::Syntax,
+            Span::new(file, offset, offset + 1),
+            "carriage return",
+            format!("carriage return without a line feed at byte {offset}"),
+        )
+        .with_help("end lines with LF or CRLF; convert the file's line endings");
+        return (text, Some(finding));
+    }
+    (text, None)
+}
+
+/// WARD-015: invisible and bidirectional control characters (Unicode Cf), which can
+/// make text read differently from what it is (Trojan Source). One warning per line,
+/// so a hostile file cannot multiply the report beyond its own size.
+pub fn invisible_characters(file: FileId, text: &str) -> Vec<Finding> {
+    let body_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut findings = Vec::new();
+    let mut line_start = body_start;
+    for line in text[body_start..].split_inclusive('\n') {
+        if let Some((at, c)) = line.char_indices().find(|&(_, c)| is_invisible(c)) {
+            let offset = line_start + at;
+            findings.push(
+                Finding::language(
+                    Code::InvisibleCharacter,
+                    Span::new(file, offset, offset + c.len_utf8()),
+                    "invisible character",
+                    format!("invisible character U+{:04X} in the text", u32::from(c)),
+                )
+                .with_help(
+                    "remove it: an invisible or bidirectional control character can make \
+                     text read differently from what it is",
+                ),
+            );
+        }
+        line_start += line.len();
+    }
+    findings
 }

@@ -435,6 +435,12 @@ impl<'s> Cursor<'s> {
             .ok()
             .and_then(char::from_u32)
             .ok_or_else(|| bad("escape is not a unicode scalar value"))?;
+        if c == '\0' {
+            // A NUL would end the string early in C-based tools that read the output.
+            return Err(bad(
+                "`\\u{0}` writes a NUL character, which a string may not hold",
+            ));
+        }
         for _ in 0..hex.len() + 2 {
             chars.next();
         }
@@ -703,6 +709,10 @@ mod tests {
             unreachable!()
         };
         assert_eq!(s, "\u{1F600}\u{e9}");
+        assert_eq!(
+            first_error("device a { s = \"\\u{0}\" }"),
+            "`\\u{0}` writes a NUL character, which a string may not hold"
+        );
         assert_eq!(
             first_error("device a { s = \"\\u{110000}\" }"),
             "escape is not a unicode scalar value"

@@ -92,7 +92,7 @@ pub fn expected_ids(dir: &Path) -> Vec<String> {
     let mut ids = Vec::new();
     for entry in walk(dir) {
         let text = String::from_utf8_lossy(&std::fs::read(&entry).unwrap()).into_owned();
-        for line in text.lines() {
+        for line in text.split(['\n', '\r']) {
             if let Some(list) = line
                 .trim_start_matches('\u{feff}')
                 .strip_prefix("# expect:")
