@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::check::{self, Judge};
-use crate::config::{Config, FailOn};
+use crate::config::FailOn;
 use crate::date::Date;
-use crate::discover;
+use crate::discover::{self, Worktree};
 use crate::error::FileError;
 use crate::policy::PolicySet;
 use crate::report::{self, human};
@@ -66,6 +66,9 @@ struct Location {
     /// When to colour the output (`NO_COLOR` is honoured by `auto`)
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Refuse to read any file larger than this many bytes
+    #[arg(long, value_name = "BYTES", default_value_t = discover::DEFAULT_MAX_FILE_SIZE)]
+    max_file_size: u64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -163,12 +166,17 @@ fn use_color(choice: Color, stream: &impl IsTerminal) -> bool {
 }
 
 /// The root, its configuration and every policy pack it uses (built-in + extra).
-fn load(location: &Location) -> Result<(PathBuf, Config, PolicySet), Failure> {
+fn load(location: &Location) -> Result<(Worktree, PolicySet), Failure> {
     let color = location.color;
-    let (root, config) =
-        discover::open(&location.path, location.config.as_deref()).or_else(|e| fail(e, color))?;
-    let policies = PolicySet::for_config(&root, &config).map_err(|errors| (errors, color))?;
-    Ok((root, config, policies))
+    let tree = discover::open(
+        &location.path,
+        location.config.as_deref(),
+        location.max_file_size,
+    )
+    .or_else(|e| fail(e, color))?;
+    let extra = tree.extra_packs().or_else(|e| fail(e, color))?;
+    let policies = PolicySet::for_config(&tree.config, extra).map_err(|errors| (errors, color))?;
+    Ok((tree, policies))
 }
 
 fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
@@ -178,7 +186,8 @@ fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
             .build_global();
     }
     let color = args.location.color;
-    let (root, config, policies) = load(&args.location)?;
+    let (tree, policies) = load(&args.location)?;
+    let config = &tree.config;
     let select = args.select.as_deref().or(config.select.as_deref());
     let ignore = args.ignore.as_deref().unwrap_or(&config.ignore);
     let selected = policies.select(select, ignore).or_else(|message| {
@@ -187,10 +196,10 @@ fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
             color,
         )
     })?;
-    let files = discover::collect_files(&root, &config).or_else(|e| fail(e, color))?;
+    let files = tree.ward_files().or_else(|e| fail(e, color))?;
     let as_of = args.as_of.or(config.as_of).unwrap_or_else(Date::today_utc);
     let judge = Judge {
-        config: &config,
+        config,
         as_of,
         policies: &policies,
         selected: &selected,
@@ -228,7 +237,7 @@ fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
 }
 
 fn run_policies(args: &PoliciesArgs) -> Result<u8, Failure> {
-    let (_, _, policies) = load(&args.location)?;
+    let (_, policies) = load(&args.location)?;
     let output = match args.format {
         ListFormat::Human => report::catalog::table(&policies),
         ListFormat::Json => report::catalog::json(&policies),
@@ -238,7 +247,7 @@ fn run_policies(args: &PoliciesArgs) -> Result<u8, Failure> {
 }
 
 fn run_explain(args: &ExplainArgs) -> Result<u8, Failure> {
-    let (_, _, policies) = load(&args.location)?;
+    let (_, policies) = load(&args.location)?;
     let found = policies.find(&args.policy);
     if found.is_empty() {
         let help = match policies.closest_key(&args.policy) {

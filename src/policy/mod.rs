@@ -6,13 +6,12 @@ pub mod expr;
 pub mod pack;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 
 use crate::config::Config;
 use crate::error::FileError;
 use crate::finding::Severity;
-pub use pack::{Pack, Policy};
-use pack::{PackFiles, load_pack};
+use pack::load_pack;
+pub use pack::{Pack, PackFiles, Policy};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
@@ -42,32 +41,6 @@ pub fn builtin_pack_files() -> Vec<PackFiles> {
             files,
         })
         .collect()
-}
-
-/// Reads a user's pack directory: `pack.toml` and every other `*.toml` in it.
-pub fn read_pack_dir(dir: &Path, shown: &str) -> Result<PackFiles, FileError> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| FileError::plain(format!("cannot read policy pack `{shown}`: {e}")))?;
-    let mut files = Vec::new();
-    for entry in entries {
-        let path = entry
-            .map_err(|e| FileError::plain(format!("cannot read policy pack `{shown}`: {e}")))?
-            .path();
-        if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| FileError::plain(format!("cannot read `{shown}/{name}`: {e}")))?;
-            files.push((format!("{shown}/{name}"), text));
-        }
-    }
-    files.sort();
-    Ok(PackFiles {
-        dir: shown.to_owned(),
-        files,
-    })
 }
 
 impl PolicySet {
@@ -130,13 +103,11 @@ impl PolicySet {
         Ok(set)
     }
 
-    /// The built-in packs plus the configuration's `[policies] extra` (relative to
-    /// `root`), with every policy and pack name the configuration uses checked.
-    pub fn for_config(root: &Path, config: &Config) -> Result<PolicySet, Vec<FileError>> {
+    /// The built-in packs plus the configuration's `[policies] extra` packs (read by
+    /// the caller), with every policy and pack name the configuration uses checked.
+    pub fn for_config(config: &Config, extra: Vec<PackFiles>) -> Result<PolicySet, Vec<FileError>> {
         let mut packs = builtin_pack_files();
-        for extra in &config.extra_packs {
-            packs.push(read_pack_dir(&root.join(extra), extra).map_err(|e| vec![e])?);
-        }
+        packs.extend(extra);
         let policies = PolicySet::load(&packs)?;
         let errors = config.check_mentions(&policies);
         if errors.is_empty() {

@@ -52,10 +52,12 @@ enum Selection<'a> {
 }
 
 fn check_dir_with(dir: &Path, selection: Selection) -> Outcome {
-    let (root, config) = discover::open(dir, None).unwrap();
-    let files = discover::collect_files(&root, &config).unwrap();
+    let tree = discover::open(dir, None, discover::DEFAULT_MAX_FILE_SIZE).unwrap();
+    let files = tree.ward_files().unwrap();
+    let extra = tree.extra_packs().unwrap();
+    let config = &tree.config;
     let policies =
-        PolicySet::for_config(&root, &config).unwrap_or_else(|errors| panic!("{errors:?}"));
+        PolicySet::for_config(config, extra).unwrap_or_else(|errors| panic!("{errors:?}"));
     let selected = match selection {
         Selection::Config => policies
             .select(config.select.as_deref(), &config.ignore)
