@@ -66,7 +66,7 @@ fn check_dir_with(dir: &Path, selection: Selection) -> Outcome {
         Selection::None => Vec::new(),
     };
     let judge = Judge {
-        config: &config,
+        config,
         as_of: config.as_of.unwrap_or_else(as_of),
         policies: &policies,
         selected: &selected,
