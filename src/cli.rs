@@ -90,9 +90,9 @@ struct CheckArgs {
     /// Lowest severity that fails the run: error, warning, info or never
     #[arg(long, value_name = "LEVEL", value_parser = parse_fail_on)]
     fail_on: Option<FailOn>,
-    /// Worker threads (default: one per core)
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
+    /// Worker threads, 1 to 256 (default, or 0: one per core)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=256))]
+    threads: Option<u16>,
     /// Print findings only: no summary line
     #[arg(long, short)]
     quiet: bool,
@@ -181,8 +181,9 @@ fn load(location: &Location) -> Result<(Worktree, PolicySet), Failure> {
 
 fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
     if let Some(threads) = args.threads {
+        // rayon reads 0 as "one per core".
         let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads.max(1))
+            .num_threads(usize::from(threads))
             .build_global();
     }
     let color = args.location.color;
@@ -228,8 +229,8 @@ fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
             stdout.write_all(text.as_bytes())
         }
     };
-    let _ = written.and_then(|()| stdout.flush());
     let status = outcome.exit_code(args.fail_on.unwrap_or(config.fail_on));
+    let status = written_or_error(written.and_then(|()| stdout.flush()), status);
     // The process ends here: freeing a large inventory piece by piece costs more than
     // the whole check of a small one.
     std::mem::forget(outcome);
@@ -242,8 +243,7 @@ fn run_policies(args: &PoliciesArgs) -> Result<u8, Failure> {
         ListFormat::Human => report::catalog::table(&policies),
         ListFormat::Json => report::catalog::json(&policies),
     };
-    let _ = std::io::stdout().write_all(output.as_bytes());
-    Ok(0)
+    Ok(write_stdout(&output))
 }
 
 fn run_explain(args: &ExplainArgs) -> Result<u8, Failure> {
@@ -262,8 +262,31 @@ fn run_explain(args: &ExplainArgs) -> Result<u8, Failure> {
         .iter()
         .map(|policy| report::catalog::explain(&policies, policy))
         .collect();
-    let _ = std::io::stdout().write_all(pages.join("\n---\n\n").as_bytes());
-    Ok(0)
+    Ok(write_stdout(&pages.join("\n---\n\n")))
+}
+
+/// Writes a command's whole output; its exit status is 0 unless the write failed.
+fn write_stdout(output: &str) -> u8 {
+    let mut stdout = std::io::stdout().lock();
+    written_or_error(
+        stdout
+            .write_all(output.as_bytes())
+            .and_then(|()| stdout.flush()),
+        0,
+    )
+}
+
+/// `status`, or 2 with a message when the output could not be written (CLI.md §3). A
+/// reader that closed the pipe early (`| head`) wanted no more: that is not an error.
+fn written_or_error(written: std::io::Result<()>, status: u8) -> u8 {
+    match written {
+        Ok(()) => status,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => status,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: cannot write the output: {e}");
+            EXIT_ERROR
+        }
+    }
 }
 
 /// Drops the closing summary line (and the skipped-policies note) for `--quiet`.

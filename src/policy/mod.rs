@@ -129,7 +129,10 @@ impl PolicySet {
     pub fn find(&self, key: &str) -> Vec<&Policy> {
         self.policies
             .iter()
-            .filter(|p| p.rule.id == key || p.rule.name == key)
+            .filter(|p| {
+                let key = key.trim();
+                p.rule.id.eq_ignore_ascii_case(key) || p.rule.name.eq_ignore_ascii_case(key)
+            })
             .collect()
     }
 
@@ -160,6 +163,9 @@ impl PolicySet {
 
     /// Why `selector` selects nothing, if it does not.
     pub fn unmatched(&self, selector: &str) -> Option<String> {
+        if selector.trim().is_empty() {
+            return Some("an empty selector `\"\"` matches no policy".to_owned());
+        }
         let matched = self.policies.iter().any(|p| matches(selector, p));
         (!matched).then(|| {
             format!(
@@ -210,6 +216,15 @@ impl PolicySet {
     }
 }
 
+/// A selector matches an id prefix or a whole name, ignoring case and surrounding
+/// spaces. An empty selector matches nothing: `ignore = [""]` must not turn off every check.
 fn matches(selector: &str, policy: &Policy) -> bool {
-    policy.rule.id.starts_with(selector) || policy.rule.name == selector
+    let selector = selector.trim();
+    !selector.is_empty()
+        && (policy
+            .rule
+            .id
+            .get(..selector.len())
+            .is_some_and(|prefix| prefix.eq_ignore_ascii_case(selector))
+            || policy.rule.name.eq_ignore_ascii_case(selector))
 }
