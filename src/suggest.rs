@@ -103,29 +103,37 @@ struct Rows {
 }
 
 impl Rows {
-    /// The distance from `a` to `b` if it is at most `limit`.
+    /// The distance from `a` to `b` if it is at most `limit`. Only the diagonal band of
+    /// width 2 × `limit` + 1 can hold such a distance, so only it is computed: a
+    /// megabyte-long name costs a few passes over it, not its length squared.
     fn distance_within<T: PartialEq>(&mut self, a: &[T], b: &[T], limit: usize) -> Option<usize> {
         if a.len().abs_diff(b.len()) > limit {
             return None;
         }
+        let beyond = limit.saturating_add(1);
         let [before, previous, current] = &mut self.rows;
         for row in [&mut *before, &mut *previous, &mut *current] {
             row.clear();
-            row.resize(b.len() + 1, 0);
+            row.resize(b.len() + 2, beyond);
         }
-        for (j, cell) in previous.iter_mut().enumerate() {
+        for (j, cell) in previous.iter_mut().enumerate().take(b.len().min(limit) + 1) {
             *cell = j;
         }
         for i in 1..=a.len() {
-            current[0] = i;
-            let mut row_min = i;
-            for j in 1..=b.len() {
+            let low = i.saturating_sub(limit).max(1);
+            let high = i.saturating_add(limit).min(b.len());
+            // Cells beside the band hold values of rows long gone: fence them off.
+            current[low - 1] = if low == 1 { i.min(beyond) } else { beyond };
+            current[high + 1] = beyond;
+            let mut row_min = current[low - 1];
+            for j in low..=high {
                 let cost = usize::from(a[i - 1] != b[j - 1]);
-                let mut d = (previous[j] + 1)
-                    .min(current[j - 1] + 1)
-                    .min(previous[j - 1] + cost);
+                let mut d = previous[j]
+                    .saturating_add(1)
+                    .min(current[j - 1].saturating_add(1))
+                    .min(previous[j - 1].saturating_add(cost));
                 if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                    d = d.min(before[j - 2] + 1);
+                    d = d.min(before[j - 2].saturating_add(1));
                 }
                 current[j] = d;
                 row_min = row_min.min(d);
@@ -144,6 +152,35 @@ impl Rows {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_band_agrees_with_the_full_table() {
+        let words = [
+            "", "a", "ab", "ba", "abc", "acb", "bca", "abcd", "badc", "xabc", "abcx",
+        ];
+        let mut rows = Rows::default();
+        for a in words {
+            for b in words {
+                let full = edit_distance(a, b);
+                let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                for limit in 0..=3 {
+                    let expected = Some(full).filter(|&d| d <= limit);
+                    assert_eq!(
+                        rows.distance_within(&a, &b, limit),
+                        expected,
+                        "{a:?} {b:?} {limit}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn long_words_cost_linear_time() {
+        let a = "n".repeat(1 << 20);
+        let b = format!("{a}x");
+        assert_eq!(closest(&b, [a.as_str()]), Some(a.as_str()));
+    }
 
     #[test]
     fn suggests_within_two_edits() {

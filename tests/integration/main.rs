@@ -8,6 +8,7 @@
 
 mod cli;
 mod expressions;
+mod hostile;
 mod language;
 mod model;
 mod policies;
