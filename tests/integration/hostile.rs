@@ -171,7 +171,8 @@ fn files_outside_the_repository_are_refused_without_their_content() {
         "vendor ghp_THIS_IS_A_FAKE_SECRET { }\n",
     );
     let secret = outside.path().join("secret.toml");
-    let cases: [(&str, Box<dyn Fn(&Path)>); 5] = [
+    type Setup<'a> = Box<dyn Fn(&Path) + 'a>;
+    let cases: [(&str, Setup); 5] = [
         (
             "`wardline.toml`",
             Box::new(|dir: &Path| {
