@@ -1,8 +1,8 @@
 //! Coverage-guided fuzzing of the whole pipeline on arbitrary bytes: decode, parse,
 //! validate, resolve, derive and — when the inventory comes out clean — every built-in
-//! policy and waiver check. Run with `cargo +nightly fuzz run parse` (seed the corpus
-//! with `tests/fixtures/**/*.ward`). The stable-toolchain counterpart that CI runs is
-//! `tests/integration/robustness.rs`.
+//! policy and waiver check, then every renderer. Run with `cargo +nightly fuzz run parse`
+//! (seed the corpus with `tests/fixtures/**/*.ward`). The stable-toolchain counterpart
+//! that CI runs is `tests/integration/robustness.rs`.
 #![no_main]
 
 use std::sync::LazyLock;
@@ -13,8 +13,13 @@ use wardline::config::Config;
 use wardline::date::Date;
 use wardline::discover::InputFile;
 use wardline::policy::PolicySet;
+use wardline::report::{concise, human, json};
 
-static POLICIES: LazyLock<PolicySet> = LazyLock::new(|| PolicySet::builtin().unwrap_or_default());
+// A fuzzer that ran with no policies would report success while testing nothing.
+#[allow(clippy::panic, reason = "the built-in packs failing to load is a fuzzer setup bug")]
+static POLICIES: LazyLock<PolicySet> = LazyLock::new(|| {
+    PolicySet::builtin().unwrap_or_else(|errors| panic!("built-in packs do not load: {errors:?}"))
+});
 
 fuzz_target!(|data: &[u8]| {
     let config = Config::default();
@@ -28,4 +33,10 @@ fuzz_target!(|data: &[u8]| {
             assert!(label.span.end as usize <= text);
         }
     }
+    let report = outcome.report(".");
+    let style = human::Style { color: false, width: 80 };
+    for text in [human::render(&report, style), concise::render(&report)] {
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'));
+    }
+    let _ = json::render(&report);
 });

@@ -161,28 +161,33 @@ fn as_of_flag_wins_over_the_configuration() {
         .stdout(predicate::str::contains(format!("\"as_of\": \"{AS_OF}\"")));
 }
 
+/// Determinism on inventories whose policies and waivers are really evaluated (and one
+/// with language errors): every format, several runs per thread count.
 #[test]
 fn output_is_byte_identical_across_runs_and_thread_counts() {
-    let dir = fixtures().join("language/WARD-001-every-file-reported");
-    let run = |threads: &str| {
-        wardline()
-            .args([
-                "check",
-                "--format",
-                "json",
-                "--as-of",
-                AS_OF,
-                "--threads",
-                threads,
-            ])
-            .arg(&dir)
-            .output()
-            .unwrap()
-            .stdout
-    };
-    let first = run("1");
-    assert_eq!(first, run("2"));
-    assert_eq!(first, run("2"));
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/riverside");
+    for dir in [
+        example,
+        fixtures().join("waivers/vulnerability-waived-through-an-affected-device"),
+        fixtures().join("language/WARD-001-every-file-reported"),
+    ] {
+        for format in ["human", "concise", "json"] {
+            let run = |threads: &str| {
+                let output = wardline()
+                    .args(["check", "--color", "never", "--format", format])
+                    .args(["--as-of", AS_OF, "--threads", threads])
+                    .arg(&dir)
+                    .output()
+                    .unwrap();
+                (output.status.code(), output.stdout)
+            };
+            let first = run("1");
+            assert!(!first.1.is_empty());
+            for threads in ["1", "2", "4", "2", "4"] {
+                assert_eq!(first, run(threads), "{format} {threads} {}", dir.display());
+            }
+        }
+    }
 }
 
 #[test]

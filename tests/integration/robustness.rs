@@ -5,6 +5,7 @@ use wardline::config::Config;
 use wardline::discover::InputFile;
 use wardline::finding::Finding;
 use wardline::policy::PolicySet;
+use wardline::report::concise;
 use wardline::source::FileId;
 use wardline::syntax::{MAX_DEPTH, decode, parse};
 
@@ -60,6 +61,21 @@ fn a_ten_megabyte_line() {
         &errors[0][..80.min(errors[0].len())]
     );
     assert!(errors[0].len() < 200);
+    // The whole pipeline and the human renderer on the same line: a window of it is shown.
+    let files = vec![InputFile {
+        path: "long.ward".into(),
+        bytes: format!("vendor a {{ label = {long} {long} }}").into_bytes(),
+    }];
+    let config = Config::default();
+    let judge = Judge {
+        config: &config,
+        as_of: crate::support::as_of(),
+        policies: &PolicySet::default(),
+        selected: &[],
+    };
+    let human = crate::support::human(&check(files, &judge));
+    assert!(human.len() < 4000, "{}", human.len());
+    assert!(human.contains("[long.ward:1:20971542]"), "{human}");
 }
 
 #[test]
@@ -86,8 +102,9 @@ fn ten_thousand_nested_blocks_are_an_error_not_a_stack_overflow() {
 }
 
 /// A fixed-seed mutation fuzzer over the fixture corpus: bytes flipped, deleted,
-/// duplicated and spliced. Every result must parse without panicking, with every error
-/// span inside the file. (`fuzz/` has the coverage-guided cargo-fuzz target.)
+/// duplicated and spliced. Every result must go through the whole pipeline and every
+/// renderer without panicking, with every error span inside the file and no raw control
+/// character in text output. (`fuzz/` has the coverage-guided cargo-fuzz target.)
 #[test]
 fn mutated_corpus_never_panics_and_spans_stay_in_bounds() {
     let corpus: Vec<Vec<u8>> = walk(&fixtures())
@@ -165,7 +182,20 @@ fn mutated_corpus_never_panics_and_spans_stay_in_bounds() {
             policies: &policies,
             selected: &all,
         };
-        evaluated += usize::from(!check(files, &judge).policies_skipped);
+        let outcome = check(files, &judge);
+        evaluated += usize::from(!outcome.policies_skipped);
+        // Every renderer must take whatever came out, and keep controls out of text.
+        for rendered in [
+            crate::support::human(&outcome),
+            concise::render(&outcome.report(".")),
+        ] {
+            assert!(
+                !rendered.chars().any(|c| c.is_control() && c != '\n'),
+                "raw control character in round {round}:\n{rendered}"
+            );
+        }
+        let json = crate::support::json(&outcome);
+        let _: serde_json::Value = serde_json::from_str(&json).unwrap();
         for error in errors {
             let span = error.primary.unwrap().span;
             assert!(
