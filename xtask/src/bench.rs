@@ -72,6 +72,53 @@ pub fn run(args: &[String]) -> Result<(), String> {
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
+    human_rendering(&binary, runs)
+}
+
+/// Human output must stay linear in findings: 20,000 findings (one per device, of one
+/// policy) in one file, drawn by the miette renderer (before its excerpts came from a
+/// line index this took minutes).
+fn human_rendering(binary: &Path, runs: usize) -> Result<(), String> {
+    const DEVICES: usize = 20_000;
+    let dir = std::env::temp_dir().join("wardline-bench-human");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut text = String::from(
+        "vendor acme {\n  label = \"Acme\"\n  baa { signed = 2024-01-01 expires = 2030-01-01 }\n}\nmodel pump {\n  vendor = acme\n  os { name = \"Windows CE\" version = \"6.0\" }\n  mds2 { received = 2024-01-01 }\n}\nvlan med {\n  id = 30\n  zone = medical\n}\n",
+    );
+    for d in 0..DEVICES {
+        let _ = writeln!(
+            text,
+            "device dev-{d} {{\n  model = pump\n  vlan = med\n  location = \"ward {d}\"\n  owner = \"biomed\"\n  ephi = [store]\n  patch {{ status = unpatchable }}\n}}"
+        );
+    }
+    std::fs::write(dir.join("one.ward"), &text).map_err(|e| e.to_string())?;
+    let time = |format: &str| -> Result<(Duration, usize), String> {
+        let mut best = Duration::MAX;
+        let mut lines = 0;
+        for _ in 0..runs {
+            let start = Instant::now();
+            let output = std::process::Command::new(binary)
+                .args(["check", "--color", "never", "--as-of", "2026-11-29"])
+                .args(["--select", "HIPAA-105", "--format", format])
+                .arg(&dir)
+                .output()
+                .map_err(|e| format!("cannot run wardline: {e}"))?;
+            best = best.min(start.elapsed());
+            lines = output.stdout.iter().filter(|&&b| b == b'\n').count();
+        }
+        Ok((best, lines))
+    };
+    let (concise, findings) = time("concise")?;
+    let (human, _) = time("human")?;
+    println!(
+        "human rendering: {} findings in one {:.1} MiB file: human {:.3} s, concise {:.3} s",
+        findings.saturating_sub(1),
+        text.len() as f64 / (1024.0 * 1024.0),
+        human.as_secs_f64(),
+        concise.as_secs_f64()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
 
