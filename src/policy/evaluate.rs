@@ -94,12 +94,25 @@ fn missing_organization(
     })
 }
 
+/// Interpolated values longer than this many characters are cut in messages: a value
+/// (a name, a note) of megabytes would otherwise be copied into every finding about it.
+const MAX_SHOWN_CHARS: usize = 200;
+
 fn render_message(pieces: &[Piece], scope: Scope, id: EntityId) -> String {
     let mut message = String::new();
     for piece in pieces {
         match piece {
             Piece::Text(text) => message.push_str(text),
-            Piece::Value(path) => message.push_str(&path.eval(scope, id).display(scope.inventory)),
+            Piece::Value(path) => {
+                let value = path.eval(scope, id).display(scope.inventory);
+                match value.char_indices().nth(MAX_SHOWN_CHARS) {
+                    Some((cut, _)) => {
+                        message.push_str(&value[..cut]);
+                        message.push('…');
+                    }
+                    None => message.push_str(&value),
+                }
+            }
         }
     }
     message

@@ -437,3 +437,18 @@ fn adversarial_corpus_through_every_format() {
         check_every_format(dir.path());
     }
 }
+
+#[test]
+fn huge_values_are_cut_in_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = "x".repeat(100_000);
+    base(
+        dir.path(),
+        &format!("  risk {{ level = low accepted_by = \"{huge}\" }}"),
+    );
+    let run = run(&["check", "--format", "concise"], dir.path());
+    assert_eq!(run.code, Some(1));
+    let text = String::from_utf8(run.stdout).unwrap();
+    assert!(text.contains("xxx…"), "{}", &text[..text.len().min(2000)]);
+    assert!(text.lines().all(|l| l.len() < 1000));
+}
