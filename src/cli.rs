@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::check::{self, Judge};
-use crate::config::FailOn;
+use crate::config::{Config, FailOn};
 use crate::date::Date;
 use crate::discover::{self, Worktree};
 use crate::error::FileError;
@@ -166,17 +166,15 @@ fn use_color(choice: Color, stream: &impl IsTerminal) -> bool {
 }
 
 /// The root, its configuration and every policy pack it uses (built-in + extra).
-fn load(location: &Location) -> Result<(Worktree, PolicySet), Failure> {
+fn load(location: &Location) -> Result<(Worktree, Config, PolicySet), Failure> {
     let color = location.color;
-    let tree = discover::open(
-        &location.path,
-        location.config.as_deref(),
-        location.max_file_size,
-    )
-    .or_else(|e| fail(e, color))?;
-    let extra = tree.extra_packs().or_else(|e| fail(e, color))?;
-    let policies = PolicySet::for_config(&tree.config, extra).map_err(|errors| (errors, color))?;
-    Ok((tree, policies))
+    let tree =
+        Worktree::open(&location.path, location.max_file_size).or_else(|e| fail(e, color))?;
+    let explicit = location.config.as_deref().map(|path| (&tree, path));
+    let config = discover::load_config(&tree, explicit).or_else(|e| fail(e, color))?;
+    let extra = discover::extra_packs(&tree, &config).or_else(|e| fail(e, color))?;
+    let policies = PolicySet::for_config(&config, extra).map_err(|errors| (errors, color))?;
+    Ok((tree, config, policies))
 }
 
 fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
@@ -187,8 +185,8 @@ fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
             .build_global();
     }
     let color = args.location.color;
-    let (tree, policies) = load(&args.location)?;
-    let config = &tree.config;
+    let (tree, config, policies) = load(&args.location)?;
+    let config = &config;
     let select = args.select.as_deref().or(config.select.as_deref());
     let ignore = args.ignore.as_deref().unwrap_or(&config.ignore);
     let selected = policies.select(select, ignore).or_else(|message| {
@@ -197,7 +195,7 @@ fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
             color,
         )
     })?;
-    let files = tree.ward_files().or_else(|e| fail(e, color))?;
+    let files = discover::ward_files(&tree, config).or_else(|e| fail(e, color))?;
     let as_of = args.as_of.or(config.as_of).unwrap_or_else(Date::today_utc);
     let judge = Judge {
         config,
@@ -238,7 +236,7 @@ fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
 }
 
 fn run_policies(args: &PoliciesArgs) -> Result<u8, Failure> {
-    let (_, policies) = load(&args.location)?;
+    let (_, _, policies) = load(&args.location)?;
     let output = match args.format {
         ListFormat::Human => report::catalog::table(&policies),
         ListFormat::Json => report::catalog::json(&policies),
@@ -247,7 +245,7 @@ fn run_policies(args: &PoliciesArgs) -> Result<u8, Failure> {
 }
 
 fn run_explain(args: &ExplainArgs) -> Result<u8, Failure> {
-    let (_, policies) = load(&args.location)?;
+    let (_, _, policies) = load(&args.location)?;
     let found = policies.find(&args.policy);
     if found.is_empty() {
         let help = match policies.closest_key(&args.policy) {

@@ -1,13 +1,17 @@
-//! The working-tree source: finds the inventory root and its `wardline.toml`, then walks
-//! the root for `.ward` files matching the include/exclude globs (CLI.md §1).
+//! Where an inventory's bytes come from: a [`SourceTree`] is the working tree
+//! ([`Worktree`]) or a git revision (`crate::git::GitTree`). This module finds the
+//! inventory root and its `wardline.toml`, and selects the `.ward` files matching the
+//! include/exclude globs (CLI.md §1) from whichever tree it is given.
 //!
-//! Every byte read from disk goes through [`Worktree::read`], which refuses a file that
-//! resolves (after symlinks) outside the repository holding the root, or that is larger
-//! than the size limit: a pull request may change any file, and a symlink to
+//! Every byte read from disk goes through [`Worktree::read_path`], which refuses a file
+//! that resolves (after symlinks) outside the repository holding the root, or that is
+//! larger than the size limit: a pull request may change any file, and a symlink to
 //! `/proc/self/environ` must not have its content printed in an error (CLI.md §3).
-//! Everything after this module works on in-memory files, so a git revision can stand in
-//! for the working tree.
+//! Everything after this module works on in-memory files, so the pipeline is the same
+//! whatever tree the files came from.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -26,20 +30,38 @@ pub struct InputFile {
     pub bytes: Vec<u8>,
 }
 
-/// The inventory root on disk, the repository it lies in, and its configuration.
+/// A tree of files under an inventory root: paths are relative to the root, with `/`.
+/// Implementations refuse what lies outside the repository or over the size limit.
+pub trait SourceTree {
+    /// How messages name the root in this tree: `` `/src/inventory` ``,
+    /// `` `inventory` at HEAD~1 (3f2a9c1) ``.
+    fn describe(&self) -> String;
+    /// Whether a file exists at `path`.
+    fn has_file(&self, path: &str) -> bool;
+    fn read(&self, path: &str) -> Result<Vec<u8>, FileError>;
+    /// Every file below the root, skipping hidden directories and `target/`, sorted.
+    fn files(&self) -> Result<Vec<String>, FileError>;
+    /// The files directly inside directory `dir` (a path relative to the root, which may
+    /// climb with `..` but not out of the repository), as paths relative to the root.
+    fn files_in(&self, dir: &str) -> Result<Vec<String>, FileError>;
+}
+
+/// The inventory root on disk and the repository it lies in.
 #[derive(Debug)]
 pub struct Worktree {
     pub root: PathBuf,
     /// The git work tree holding the root, or the root itself outside git: no file
     /// outside it is read.
     pub repository: PathBuf,
-    pub config: Config,
     pub max_file_size: u64,
+    /// Files listed under names that are not their own (not UTF-8, shown escaped), by
+    /// the name [`SourceTree::files`] gave them.
+    renamed: RefCell<HashMap<String, PathBuf>>,
 }
 
 /// The nearest directory at or above `path` holding `wardline.toml`; else `path` itself
 /// (its directory, when `path` is a file).
-fn find_root(path: &Path) -> Result<(PathBuf, Option<PathBuf>), FileError> {
+fn find_root(path: &Path) -> Result<PathBuf, FileError> {
     let start = path
         .canonicalize()
         .map_err(|e| FileError::plain(format!("cannot open `{}`: {e}", shown(path))))?;
@@ -48,15 +70,10 @@ fn find_root(path: &Path) -> Result<(PathBuf, Option<PathBuf>), FileError> {
     } else {
         start
     };
-    let mut dir = Some(start.as_path());
-    while let Some(candidate) = dir {
-        let config = candidate.join(FILE_NAME);
-        if config.symlink_metadata().is_ok() {
-            return Ok((candidate.to_path_buf(), Some(config)));
-        }
-        dir = candidate.parent();
-    }
-    Ok((start, None))
+    let found = start
+        .ancestors()
+        .find(|dir| dir.join(FILE_NAME).symlink_metadata().is_ok());
+    Ok(found.unwrap_or(&start).to_path_buf())
 }
 
 /// The git work tree holding `root` (the nearest ancestor with a `.git`), else `root`.
@@ -67,70 +84,82 @@ fn repository_of(root: &Path) -> PathBuf {
         .to_path_buf()
 }
 
-/// Opens the inventory root for `path` and its configuration: `config` when given, else
-/// the discovered `wardline.toml`, else the defaults.
-pub fn open(path: &Path, config: Option<&Path>, max_file_size: u64) -> Result<Worktree, FileError> {
-    let (root, found) = find_root(path)?;
-    let mut tree = Worktree {
-        repository: repository_of(&root),
-        root,
-        config: Config::default(),
-        max_file_size,
-    };
-    tree.config = match (config, found) {
-        (Some(file), _) => tree.load_config(file, &shown(file))?,
-        (None, Some(file)) => tree.load_config(&file, FILE_NAME)?,
-        (None, None) => Config::default(),
-    };
-    Ok(tree)
-}
-
 impl Worktree {
-    fn load_config(&self, file: &Path, shown: &str) -> Result<Config, FileError> {
-        let bytes = self.read(file, shown)?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| FileError::plain(format!("`{shown}` is not UTF-8")))?;
-        Config::parse(shown, &text)
+    /// The inventory root for `path` on disk.
+    pub fn open(path: &Path, max_file_size: u64) -> Result<Worktree, FileError> {
+        let root = find_root(path)?;
+        Ok(Worktree {
+            repository: repository_of(&root),
+            root,
+            max_file_size,
+            renamed: RefCell::default(),
+        })
     }
 
     /// Reads a file that resolves inside the repository and is within the size limit;
     /// `shown` names it in errors, which never include what the file holds.
-    pub fn read(&self, path: &Path, shown: &str) -> Result<Vec<u8>, FileError> {
-        let resolved = path
-            .canonicalize()
-            .map_err(|e| FileError::plain(format!("cannot read `{shown}`: {e}")))?;
-        if !resolved.starts_with(&self.repository) {
-            return Err(FileError::plain(format!(
-                "`{shown}` resolves outside the repository `{}`; it was not read",
-                self::shown(&self.repository)
-            ))
-            .with_help(
-                "every file wardline reads must lie inside the repository that holds the \
-                 inventory: replace the link or path with a file inside it",
-            ));
-        }
+    pub fn read_path(&self, path: &Path, shown: &str) -> Result<Vec<u8>, FileError> {
+        let resolved = self.inside(path, shown)?;
         let size = resolved
             .metadata()
             .map_err(|e| FileError::plain(format!("cannot read `{shown}`: {e}")))?
             .len();
-        if size > self.max_file_size {
-            return Err(FileError::plain(format!(
-                "`{shown}` is {size} bytes, more than the limit of {} bytes",
-                self.max_file_size
-            ))
-            .with_help("raise the limit with `--max-file-size BYTES` if the file is genuine"));
-        }
+        check_size(shown, size, self.max_file_size)?;
         std::fs::read(&resolved)
             .map_err(|e| FileError::plain(format!("cannot read `{shown}`: {e}")))
     }
 
-    /// Every `.ward` file under the root selected by the configuration, sorted by path.
-    /// Zero files is an error: a check of nothing must not pass.
-    pub fn ward_files(&self) -> Result<Vec<InputFile>, FileError> {
-        let config = &self.config;
-        let include = glob_set(config, &config.include)?;
-        let exclude = glob_set(config, &config.exclude)?;
-        let mut files = Vec::new();
+    /// `path` with symlinks resolved, if that lies inside the repository.
+    fn inside(&self, path: &Path, shown: &str) -> Result<PathBuf, FileError> {
+        let resolved = path
+            .canonicalize()
+            .map_err(|e| FileError::plain(format!("cannot read `{shown}`: {e}")))?;
+        if resolved.starts_with(&self.repository) {
+            Ok(resolved)
+        } else {
+            Err(outside_repository(shown, &self::shown(&self.repository)))
+        }
+    }
+}
+
+/// The error for a path that leaves the repository; it names the path, never the content.
+pub fn outside_repository(shown: &str, repository: &str) -> FileError {
+    FileError::plain(format!(
+        "`{shown}` resolves outside the repository `{repository}`; it was not read"
+    ))
+    .with_help(
+        "every file wardline reads must lie inside the repository that holds the \
+         inventory: replace the link or path with one inside it",
+    )
+}
+
+pub fn check_size(shown: &str, size: u64, limit: u64) -> Result<(), FileError> {
+    if size <= limit {
+        return Ok(());
+    }
+    Err(FileError::plain(format!(
+        "`{shown}` is {size} bytes, more than the limit of {limit} bytes"
+    ))
+    .with_help("raise the limit with `--max-file-size BYTES` if the file is genuine"))
+}
+
+impl SourceTree for Worktree {
+    fn describe(&self) -> String {
+        format!("`{}`", shown(&self.root))
+    }
+
+    fn has_file(&self, path: &str) -> bool {
+        self.root.join(path).symlink_metadata().is_ok()
+    }
+
+    fn read(&self, path: &str) -> Result<Vec<u8>, FileError> {
+        match self.renamed.borrow().get(path) {
+            Some(real) => self.read_path(real, path),
+            None => self.read_path(&self.root.join(path), path),
+        }
+    }
+
+    fn files(&self) -> Result<Vec<String>, FileError> {
         let walker = walkdir::WalkDir::new(&self.root)
             .sort_by_file_name()
             .into_iter()
@@ -139,6 +168,7 @@ impl Worktree {
                     || !(entry.file_type().is_dir()
                         && is_skipped_dir(&entry.file_name().to_string_lossy()))
             });
+        let mut files = Vec::new();
         for entry in walker {
             let entry = entry.map_err(|e| {
                 FileError::plain(format!("cannot walk `{}`: {e}", shown(&self.root)))
@@ -146,103 +176,131 @@ impl Worktree {
             if entry.file_type().is_dir() {
                 continue;
             }
-            let Ok(relative) = entry.path().strip_prefix(&self.root) else {
-                continue;
-            };
-            let path = relative_path(relative);
-            // Only `.ward` files are inventory, whatever the globs say: `include = ["**"]`
-            // must not parse `wardline.toml` as a block.
-            let selected = path.ends_with(".ward")
-                && (config.include.is_empty() || include.is_match(&path))
-                && !exclude.is_match(&path);
-            if !selected {
-                continue;
+            // A symlinked file is listed like any other; reading it checks where it leads.
+            if let Ok(relative) = entry.path().strip_prefix(&self.root) {
+                let path = relative_path(relative);
+                if relative.to_str().is_none() {
+                    self.renamed
+                        .borrow_mut()
+                        .insert(path.clone(), entry.path().to_path_buf());
+                }
+                files.push(path);
             }
-            // A symlinked `.ward` file is read like any other when it resolves inside
-            // the repository; `read` refuses it otherwise.
-            let bytes = self.read(entry.path(), &path)?;
-            files.push(InputFile { path, bytes });
         }
-        if files.is_empty() {
-            return Err(self.no_files_error());
-        }
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files.sort();
         Ok(files)
     }
 
-    fn no_files_error(&self) -> FileError {
-        let root = shown(&self.root);
-        if self.config.source.is_none() {
-            return FileError::plain(format!("no `.ward` files under `{root}`")).with_help(
-                "point wardline at an inventory directory, or start one with `wardline init`",
-            );
-        }
-        let globs = |patterns: &[Pattern]| {
-            patterns
-                .iter()
-                .map(|p| format!("`{}`", p.glob))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let mut message = format!("no `.ward` files under `{root}` match ");
-        if self.config.include.is_empty() {
-            message.push_str("the default include `**/*.ward`");
-        } else {
-            message.push_str(&format!("include {}", globs(&self.config.include)));
-        }
-        if !self.config.exclude.is_empty() {
-            message.push_str(&format!(" and exclude {}", globs(&self.config.exclude)));
-        }
-        FileError::plain(message).with_help(
-            "check the globs in wardline.toml: they are relative to the root and `/` \
-             separates directories",
-        )
-    }
-
-    /// The configuration's `[policies] extra` pack directories, read inside the repository.
-    pub fn extra_packs(&self) -> Result<Vec<PackFiles>, FileError> {
-        self.config
-            .extra_packs
-            .iter()
-            .map(|extra| self.read_pack_dir(extra))
-            .collect()
-    }
-
-    /// Reads a user's pack directory: `pack.toml` and every other `*.toml` in it.
-    fn read_pack_dir(&self, dir: &str) -> Result<PackFiles, FileError> {
-        let path = self.root.join(dir);
-        let resolved = path
-            .canonicalize()
-            .map_err(|e| FileError::plain(format!("cannot read policy pack `{dir}`: {e}")))?;
-        if !resolved.starts_with(&self.repository) {
-            return Err(FileError::plain(format!(
-                "policy pack `{dir}` resolves outside the repository `{}`; it was not read",
-                shown(&self.repository)
-            ))
-            .with_help("`[policies] extra` names directories inside the repository"));
-        }
+    fn files_in(&self, dir: &str) -> Result<Vec<String>, FileError> {
+        let resolved = self.inside(&self.root.join(dir), dir)?;
         let entries = std::fs::read_dir(&resolved)
-            .map_err(|e| FileError::plain(format!("cannot read policy pack `{dir}`: {e}")))?;
+            .map_err(|e| FileError::plain(format!("cannot read `{dir}`: {e}")))?;
         let mut files = Vec::new();
         for entry in entries {
-            let entry = entry
-                .map_err(|e| FileError::plain(format!("cannot read policy pack `{dir}`: {e}")))?;
-            let name = relative_path(Path::new(&entry.file_name()));
-            if !name.ends_with(".toml") {
-                continue;
+            let entry = entry.map_err(|e| FileError::plain(format!("cannot read `{dir}`: {e}")))?;
+            if !entry.path().is_dir() {
+                files.push(format!(
+                    "{dir}/{}",
+                    relative_path(Path::new(&entry.file_name()))
+                ));
             }
-            let shown = format!("{dir}/{name}");
-            let bytes = self.read(&entry.path(), &shown)?;
-            let text = String::from_utf8(bytes)
-                .map_err(|_| FileError::plain(format!("`{shown}` is not UTF-8")))?;
-            files.push((shown, text));
         }
         files.sort();
-        Ok(PackFiles {
-            dir: dir.to_owned(),
-            files,
-        })
+        Ok(files)
     }
+}
+
+/// The configuration: `explicit` (a `--config` file on disk) when given, else the tree's
+/// `wardline.toml`, else the defaults.
+pub fn load_config(
+    tree: &dyn SourceTree,
+    explicit: Option<(&Worktree, &Path)>,
+) -> Result<Config, FileError> {
+    let (bytes, shown) = match explicit {
+        Some((disk, path)) => {
+            let shown = shown(path);
+            (disk.read_path(path, &shown)?, shown)
+        }
+        None if tree.has_file(FILE_NAME) => (tree.read(FILE_NAME)?, FILE_NAME.to_owned()),
+        None => return Ok(Config::default()),
+    };
+    let text = String::from_utf8(bytes)
+        .map_err(|_| FileError::plain(format!("`{shown}` is not UTF-8")))?;
+    Config::parse(&shown, &text)
+}
+
+/// Every `.ward` file of `tree` selected by the configuration, sorted by path. Zero
+/// files is an error: a check of nothing must not pass.
+pub fn ward_files(tree: &dyn SourceTree, config: &Config) -> Result<Vec<InputFile>, FileError> {
+    let include = glob_set(config, &config.include)?;
+    let exclude = glob_set(config, &config.exclude)?;
+    let mut files = Vec::new();
+    for path in tree.files()? {
+        // Only `.ward` files are inventory, whatever the globs say: `include = ["**"]`
+        // must not parse `wardline.toml` as a block.
+        let selected = path.ends_with(".ward")
+            && (config.include.is_empty() || include.is_match(&path))
+            && !exclude.is_match(&path);
+        if selected {
+            let bytes = tree.read(&path)?;
+            files.push(InputFile { path, bytes });
+        }
+    }
+    if files.is_empty() {
+        return Err(no_files_error(tree, config));
+    }
+    Ok(files)
+}
+
+fn no_files_error(tree: &dyn SourceTree, config: &Config) -> FileError {
+    let place = tree.describe();
+    if config.source.is_none() {
+        return FileError::plain(format!("no `.ward` files under {place}")).with_help(
+            "point wardline at an inventory directory, or start one with `wardline init`",
+        );
+    }
+    let globs = |patterns: &[Pattern]| {
+        patterns
+            .iter()
+            .map(|p| format!("`{}`", p.glob))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut message = format!("no `.ward` files under {place} match ");
+    if config.include.is_empty() {
+        message.push_str("the default include `**/*.ward`");
+    } else {
+        message.push_str(&format!("include {}", globs(&config.include)));
+    }
+    if !config.exclude.is_empty() {
+        message.push_str(&format!(" and exclude {}", globs(&config.exclude)));
+    }
+    FileError::plain(message).with_help(
+        "check the globs in wardline.toml: they are relative to the root and `/` \
+         separates directories",
+    )
+}
+
+/// The configuration's `[policies] extra` pack directories: `pack.toml` and every other
+/// `*.toml` in each.
+pub fn extra_packs(tree: &dyn SourceTree, config: &Config) -> Result<Vec<PackFiles>, FileError> {
+    let mut packs = Vec::new();
+    for dir in &config.extra_packs {
+        let mut files = Vec::new();
+        for path in tree.files_in(dir)? {
+            if path.ends_with(".toml") {
+                let bytes = tree.read(&path)?;
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| FileError::plain(format!("`{path}` is not UTF-8")))?;
+                files.push((path, text));
+            }
+        }
+        packs.push(PackFiles {
+            dir: dir.clone(),
+            files,
+        });
+    }
+    Ok(packs)
 }
 
 fn glob_set(config: &Config, patterns: &[Pattern]) -> Result<GlobSet, FileError> {

@@ -181,7 +181,7 @@ fn files_outside_the_repository_are_refused_without_their_content() {
             }),
         ),
         (
-            "policy pack `/",
+            "`/",
             Box::new(|dir: &Path| {
                 let pack = outside.path().join("pack");
                 let extra = format!("[policies]\nextra = [\"{}\"]\n", pack.display());
@@ -189,7 +189,7 @@ fn files_outside_the_repository_are_refused_without_their_content() {
             }),
         ),
         (
-            "policy pack `../../..`",
+            "`../../..`",
             Box::new(|dir: &Path| {
                 write(dir, "wardline.toml", "[policies]\nextra = [\"../../..\"]\n");
             }),

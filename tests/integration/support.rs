@@ -52,10 +52,10 @@ enum Selection<'a> {
 }
 
 fn check_dir_with(dir: &Path, selection: Selection) -> Outcome {
-    let tree = discover::open(dir, None, discover::DEFAULT_MAX_FILE_SIZE).unwrap();
-    let files = tree.ward_files().unwrap();
-    let extra = tree.extra_packs().unwrap();
-    let config = &tree.config;
+    let tree = discover::Worktree::open(dir, discover::DEFAULT_MAX_FILE_SIZE).unwrap();
+    let config = &discover::load_config(&tree, None).unwrap();
+    let files = discover::ward_files(&tree, config).unwrap();
+    let extra = discover::extra_packs(&tree, config).unwrap();
     let policies =
         PolicySet::for_config(config, extra).unwrap_or_else(|errors| panic!("{errors:?}"));
     let selected = match selection {
