@@ -11,10 +11,10 @@ use std::collections::HashMap;
 
 use crate::date::Date;
 use crate::finding::Finding;
-use crate::schema::{KINDS, Kind};
+use crate::schema::{KINDS, Kind, KindTag, Slot};
 use crate::source::Span;
 
-pub use network::Reach;
+pub use network::NetworkGraph;
 pub use validate::{Draft, draft};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -134,6 +134,22 @@ impl Entity {
         fields.get(slot)?.as_ref().map(|a| &a.val)
     }
 
+    /// The attribute at a typed slot; `None` on an entity of another kind.
+    pub fn attr<K: KindTag>(&self, slot: Slot<K>) -> Option<&Attr> {
+        if self.kind != K::KIND {
+            return None;
+        }
+        self.attrs.get(slot.index())?.as_ref()
+    }
+
+    fn put<K: KindTag>(&mut self, slot: Slot<K>, attr: Option<Attr>) {
+        if self.kind == K::KIND {
+            if let Some(place) = self.attrs.get_mut(slot.index()) {
+                *place = attr;
+            }
+        }
+    }
+
     fn set(&mut self, name: &str, val: Val) {
         if let Some(slot) = self.kind.slot(name) {
             self.attrs[slot] = Some(Attr::derived(val));
@@ -146,8 +162,8 @@ pub struct Inventory {
     pub entities: Vec<Entity>,
     pub names: HashMap<String, EntityId>,
     by_kind: [Vec<EntityId>; KINDS.len()],
-    /// Zones each vlan reaches, indexed by entity id (empty for other kinds).
-    pub reach: Vec<Reach>,
+    /// The flow graph, built the first time a policy asks about paths.
+    network: std::sync::OnceLock<NetworkGraph>,
 }
 
 impl Inventory {
@@ -162,6 +178,11 @@ impl Inventory {
     pub fn of_kind(&self, kind: Kind) -> &[EntityId] {
         &self.by_kind[kind.index()]
     }
+
+    /// The network map of vlans and flows.
+    pub fn network(&self) -> &NetworkGraph {
+        self.network.get_or_init(|| NetworkGraph::new(self))
+    }
 }
 
 /// Resolves and derives: the drafts of every file (in path order, see [`draft`]) →
@@ -174,7 +195,6 @@ pub fn build(drafts: Vec<Draft<'_>>, as_of: Date) -> (Inventory, Vec<Finding>) {
         inventory.by_kind[entity.kind.index()].push(EntityId(index as u32));
     }
     network::check_vlan_ids(&inventory, &mut errors);
-    inventory.reach = network::reach(&inventory);
     derive::derive(&mut inventory, as_of);
     (inventory, errors)
 }

@@ -186,15 +186,40 @@ vulnerability v1 {{ affects = [ct, pump-01] severity = high identified = 2026-11
 
 #[test]
 fn unguarded_reachability_follows_multi_hop_paths() {
-    let outcome = inventory(&format!("{BASE}\ndevice pump-01 {{ model = pump }}\n"));
-    let reach =
-        |vlan: &str| outcome.inventory.reach[outcome.inventory.lookup(vlan).unwrap().index()];
-    let ehr = wardline::model::network::zone_bit("ehr").unwrap();
+    use wardline::model::network::{Direction, zone_bit};
+    let extra = "safeguard nightly { kind = backup covers = [core] }\n\
+                 vlan lobby { id = 50 zone = guest }\n\
+                 flow lobby-core { from = lobby to = core ports = any via = [nightly] }\n";
+    let outcome = inventory(&format!(
+        "{BASE}\n{extra}device pump-01 {{ model = pump }}\n"
+    ));
+    let inventory = &outcome.inventory;
+    let id = |name: &str| inventory.lookup(name).unwrap();
+    let network = inventory.network();
+    let to = |vlan: &str, zone: &str| {
+        network.unguarded(id(vlan), zone_bit(zone).unwrap(), Direction::To)
+    };
+    let from = |vlan: &str, zone: &str| {
+        network.unguarded(id(vlan), zone_bit(zone).unwrap(), Direction::From)
+    };
     // imaging → core → ehr, no flow guarded.
-    assert_ne!(reach("imaging").unguarded & ehr, 0);
-    // guest → ehr only through a firewall: reachable, but not unguarded.
-    assert_ne!(reach("guest").any & ehr, 0);
-    assert_eq!(reach("guest").unguarded & ehr, 0);
+    assert!(to("imaging", "ehr"));
+    // guest → ehr only through a firewall: not unguarded.
+    assert!(!to("guest", "ehr"));
+    // lobby → core → ehr: a backup in `via` guards nothing (v2).
+    assert!(to("lobby", "ehr"));
+    assert!(from("ehr", "guest") && from("core", "guest") && !from("imaging", "guest"));
     // ehr has no outgoing flow: it reaches nothing, not even itself.
-    assert_eq!(reach("ehr").any, 0);
+    assert!(!to("ehr", "ehr"));
+    let path = network.shortest_unguarded_path(id("lobby"), zone_bit("ehr").unwrap());
+    let names: Vec<&str> = path
+        .unwrap()
+        .into_iter()
+        .map(|f| inventory.entity(f).name.as_str())
+        .collect();
+    assert_eq!(names, ["lobby-core", "core-ehr"]);
+    assert_eq!(
+        network.shortest_unguarded_path(id("guest"), zone_bit("ehr").unwrap()),
+        None
+    );
 }
