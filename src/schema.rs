@@ -152,7 +152,9 @@ impl<K: KindTag> Slot<K> {
         };
         Slot(index as u16, std::marker::PhantomData)
     }
+}
 
+impl<K> Slot<K> {
     pub fn index(self) -> usize {
         usize::from(self.0)
     }

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::{Attr, Entity, EntityId, Inventory, Val, os_support};
 use crate::date::Date;
-use crate::schema::{Kind, device as device_slot, model as model_slot};
+use crate::schema::{Kind, device as device_slot, model as model_slot, tag};
 
 type Index = HashMap<EntityId, Vec<EntityId>>;
 
@@ -308,8 +308,12 @@ fn device_facts(inventory: &Inventory, id: EntityId, covers: &Index, as_of: Date
         None | Some(_) => None,
     };
 
-    let own = os_fields(device.attr(device_slot::OS_BLOCK));
-    let model_os = os_fields(model.and_then(|m| m.attr(model_slot::OS_BLOCK)));
+    let typed_device = device.typed::<tag::Device>();
+    let typed_model = model.and_then(Entity::typed::<tag::Model>);
+    let own_attr = |slot| typed_device.as_ref().and_then(|d| d.attr(slot));
+    let model_attr = |slot| typed_model.as_ref().and_then(|m| m.attr(slot));
+    let own = os_fields(own_attr(device_slot::OS_BLOCK));
+    let model_os = os_fields(model_attr(model_slot::OS_BLOCK));
     let inherit = |slot: usize| {
         own[slot]
             .clone()
@@ -354,10 +358,8 @@ fn device_facts(inventory: &Inventory, id: EntityId, covers: &Index, as_of: Date
     });
     let os = (name.is_some() || version.is_some() || os_end.is_some()).then(|| {
         let val = Val::Record(Box::new([name, version, os_end]));
-        let own_block = device.attr(device_slot::OS_BLOCK).and_then(Attr::span);
-        let model_block = model
-            .and_then(|m| m.attr(model_slot::OS_BLOCK))
-            .and_then(Attr::span);
+        let own_block = own_attr(device_slot::OS_BLOCK).and_then(Attr::span);
+        let model_block = model_attr(model_slot::OS_BLOCK).and_then(Attr::span);
         match (own_block, model_block) {
             (Some(span), _) => Attr::new(val, span),
             (None, Some(span)) => Attr::new(val, span).inherited(),
@@ -380,9 +382,8 @@ fn device_facts(inventory: &Inventory, id: EntityId, covers: &Index, as_of: Date
     covered_by.sort_unstable();
     covered_by.dedup();
 
-    let connectivity = device.attr(device_slot::CONNECTIVITY).cloned().or_else(|| {
-        model
-            .and_then(|m| m.attr(model_slot::CONNECTIVITY))
+    let connectivity = own_attr(device_slot::CONNECTIVITY).cloned().or_else(|| {
+        model_attr(model_slot::CONNECTIVITY)
             .cloned()
             .map(Attr::inherited)
     });

@@ -104,12 +104,13 @@ pub struct Entity {
 }
 
 impl Entity {
+    /// A key or fact by name, looked up in this entity's own kind (so it cannot read
+    /// another kind's slot); [`Entity::attr`] is the typed form for resolution itself.
     pub fn get(&self, name: &str) -> Option<&Val> {
-        self.slot(self.kind.slot(name)?)
-    }
-
-    pub fn slot(&self, slot: usize) -> Option<&Val> {
-        self.attrs.get(slot)?.as_ref().map(|a| &a.val)
+        self.attrs
+            .get(self.kind.slot(name)?)?
+            .as_ref()
+            .map(|a| &a.val)
     }
 
     /// Where attribute `key` was written, else the block's name: what to point at.
@@ -134,12 +135,9 @@ impl Entity {
         fields.get(slot)?.as_ref().map(|a| &a.val)
     }
 
-    /// The attribute at a typed slot; `None` on an entity of another kind.
-    pub fn attr<K: KindTag>(&self, slot: Slot<K>) -> Option<&Attr> {
-        if self.kind != K::KIND {
-            return None;
-        }
-        self.attrs.get(slot.index())?.as_ref()
+    /// This entity as one of kind `K`, if it is one: the view only `K`'s slots read.
+    pub fn typed<K: KindTag>(&self) -> Option<Typed<'_, K>> {
+        (self.kind == K::KIND).then_some(Typed(self, std::marker::PhantomData))
     }
 
     fn put<K: KindTag>(&mut self, slot: Slot<K>, attr: Option<Attr>) {
@@ -154,6 +152,35 @@ impl Entity {
         if let Some(slot) = self.kind.slot(name) {
             self.attrs[slot] = Some(Attr::derived(val));
         }
+    }
+}
+
+/// An entity known to be of kind `K`, read through `K`'s typed slots:
+///
+/// ```
+/// use wardline::model::Entity;
+/// use wardline::schema::{model, tag};
+/// fn has_os(entity: &Entity) -> bool {
+///     let model = entity.typed::<tag::Model>();
+///     model.and_then(|m| m.attr(model::OS_BLOCK)).is_some()
+/// }
+/// ```
+///
+/// A slot of another kind does not compile:
+///
+/// ```compile_fail
+/// use wardline::model::Entity;
+/// use wardline::schema::{device, tag};
+/// fn os_of_model(model: &Entity) {
+///     let model = model.typed::<tag::Model>();
+///     let _ = model.and_then(|m| m.attr(device::OS_BLOCK)); // a device slot on a model
+/// }
+/// ```
+pub struct Typed<'a, K>(&'a Entity, std::marker::PhantomData<K>);
+
+impl<'a, K> Typed<'a, K> {
+    pub fn attr(&self, slot: Slot<K>) -> Option<&'a Attr> {
+        self.0.attrs.get(slot.index())?.as_ref()
     }
 }
 
