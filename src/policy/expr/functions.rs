@@ -35,7 +35,7 @@ pub(super) struct Function {
     /// The kinds it may judge; empty: any.
     on: &'static [Kind],
     params: &'static [Param],
-    returns: fn() -> Ty,
+    returns: Ty,
     pub(super) eval: Evaluator,
 }
 
@@ -64,14 +64,14 @@ static FUNCTIONS: [Function; 11] = [
         name: "exists",
         on: &[],
         params: &[Param::Any],
-        returns: || Ty::Bool,
+        returns: Ty::Bool,
         eval: |args, scope, entity| V::Bool(!matches!(eval(&args[0], scope, entity), V::Null)),
     },
     Function {
         name: "len",
         on: &[],
         params: &[Param::Of("a list", is_list)],
-        returns: || Ty::Int,
+        returns: Ty::Int,
         eval: |args, scope, entity| {
             V::Int(i64::try_from(eval(&args[0], scope, entity).len()).unwrap_or(i64::MAX))
         },
@@ -80,7 +80,7 @@ static FUNCTIONS: [Function; 11] = [
         name: "any",
         on: &[],
         params: &[Param::Of("a list", is_list), Param::Predicate],
-        returns: || Ty::Bool,
+        returns: Ty::Bool,
         eval: |args, scope, entity| {
             let list = eval(&args[0], scope, entity);
             V::Bool(list.items().any(|item| satisfies(&args[1], scope, item)))
@@ -90,7 +90,7 @@ static FUNCTIONS: [Function; 11] = [
         name: "all",
         on: &[],
         params: &[Param::Of("a list", is_list), Param::Predicate],
-        returns: || Ty::Bool,
+        returns: Ty::Bool,
         eval: |args, scope, entity| {
             let list = eval(&args[0], scope, entity);
             V::Bool(list.items().all(|item| satisfies(&args[1], scope, item)))
@@ -103,7 +103,7 @@ static FUNCTIONS: [Function; 11] = [
             Param::Of("a date", is_date),
             Param::Of("an integer", is_int),
         ],
-        returns: || Ty::Date,
+        returns: Ty::Date,
         eval: |args, scope, entity| match date_and_int(args, scope, entity) {
             Some((date, n)) => date.add_days(n).map_or(V::Null, V::Date),
             None => V::Null,
@@ -116,7 +116,7 @@ static FUNCTIONS: [Function; 11] = [
             Param::Of("a date", is_date),
             Param::Of("an integer", is_int),
         ],
-        returns: || Ty::Date,
+        returns: Ty::Date,
         eval: |args, scope, entity| match date_and_int(args, scope, entity) {
             Some((date, n)) => date.add_months(n).map_or(V::Null, V::Date),
             None => V::Null,
@@ -126,7 +126,7 @@ static FUNCTIONS: [Function; 11] = [
         name: "days_since",
         on: &[],
         params: &[Param::Of("a date", is_date)],
-        returns: || Ty::Int,
+        returns: Ty::Int,
         eval: |args, scope, entity| match eval(&args[0], scope, entity) {
             V::Date(d) => V::Int(d.days_until(scope.as_of)),
             _ => V::Null,
@@ -139,7 +139,7 @@ static FUNCTIONS: [Function; 11] = [
             Param::Of("a date", is_date),
             Param::Of("an integer", is_int),
         ],
-        returns: || Ty::Bool,
+        returns: Ty::Bool,
         eval: |args, scope, entity| {
             let (date, months) =
                 match (eval(&args[0], scope, entity), eval(&args[1], scope, entity)) {
@@ -156,21 +156,21 @@ static FUNCTIONS: [Function; 11] = [
         name: "unguarded_path",
         on: SEGMENT,
         params: &[Param::Zones],
-        returns: || Ty::Bool,
+        returns: Ty::Bool,
         eval: |args, scope, entity| unguarded(args, scope, entity, Direction::To),
     },
     Function {
         name: "unguarded_from",
         on: SEGMENT,
         params: &[Param::Zones],
-        returns: || Ty::Bool,
+        returns: Ty::Bool,
         eval: |args, scope, entity| unguarded(args, scope, entity, Direction::From),
     },
     Function {
         name: "decided",
         on: &[Kind::Device, Kind::Flow],
         params: &[Param::Literal(DECISION_SPECS)],
-        returns: || Ty::Bool,
+        returns: Ty::Bool,
         eval: |args, scope, entity| {
             let Code::Const(Const::Str(spec)) = &args[0] else {
                 return V::Bool(false);
@@ -308,7 +308,7 @@ pub(super) fn check_call(
         codes.push(code);
         previous = Some(ty);
     }
-    Ok((Code::Call(function, codes), (function.returns)()))
+    Ok((Code::Call(function, codes), function.returns.clone()))
 }
 
 /// A zone literal or a list literal of zones, as a zone set.
