@@ -81,10 +81,9 @@ impl Checker {
     pub(super) fn path(
         &self,
         segments: &[(String, Range<usize>)],
-    ) -> Result<(Vec<Step>, Ty, bool), ExprError> {
+    ) -> Result<(Vec<Step>, Ty), ExprError> {
         let mut steps = Vec::with_capacity(segments.len());
         let mut current = Ty::Entity(self.kind);
-        let mut local = true;
         for (index, (name, span)) in segments.iter().enumerate() {
             let previous = segments[..index]
                 .iter()
@@ -93,9 +92,6 @@ impl Checker {
                 .join(".");
             current = match current {
                 Ty::Entity(kind) => {
-                    if index > 0 {
-                        local = false;
-                    }
                     let slot = kind.slot(name).ok_or_else(|| {
                         let error = ExprError::new(
                             span.clone(),
@@ -145,7 +141,7 @@ impl Checker {
                 }
             };
         }
-        Ok((steps, current, local))
+        Ok((steps, current))
     }
 
     pub(super) fn check(&self, expr: &Expr) -> Result<(Code, Ty), ExprError> {
@@ -160,7 +156,7 @@ impl Checker {
                 (Code::AsOf, Ty::Date)
             }
             ExprKind::Path(segments) => {
-                let (steps, ty, _) = self.path(segments)?;
+                let (steps, ty) = self.path(segments)?;
                 (Code::Path(steps), ty)
             }
             ExprKind::List(items) => {

@@ -13,7 +13,6 @@ use std::ops::Range;
 
 use crate::schema::Kind;
 use check::Checker;
-use eval::Code;
 use parse::{ExprKind, parse};
 
 pub use check::Ty;
@@ -46,7 +45,7 @@ impl ExprError {
 /// Parses and type-checks `src` for entities of `kind`.
 pub fn compile(src: &str, kind: Kind) -> Result<Compiled, ExprError> {
     let expr = parse(src)?;
-    let (code, ty): (Code, Ty) = Checker { kind }.check(&expr)?;
+    let (code, ty) = Checker { kind }.check(&expr)?;
     Ok(Compiled { code, ty })
 }
 
@@ -66,7 +65,7 @@ pub fn compile_path(src: &str, kind: Kind) -> Result<CompiledPath, ExprError> {
             "expected an attribute path like `patch.status`",
         ));
     };
-    let (steps, _, _) = Checker { kind }.path(segments)?;
+    let (steps, _) = Checker { kind }.path(segments)?;
     Ok(CompiledPath { steps })
 }
 
