@@ -236,10 +236,10 @@ fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
 }
 
 fn run_policies(args: &PoliciesArgs) -> Result<u8, Failure> {
-    let (_, _, policies) = load(&args.location)?;
+    let (_, config, policies) = load(&args.location)?;
     let output = match args.format {
-        ListFormat::Human => report::catalog::table(&policies),
-        ListFormat::Json => report::catalog::json(&policies),
+        ListFormat::Human => report::catalog::table(&policies, &config),
+        ListFormat::Json => report::catalog::json(&policies, &config),
     };
     Ok(write_stdout(&output))
 }

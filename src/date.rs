@@ -8,10 +8,19 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Date(i32);
 
+/// Years a date may have. Far wider than any inventory needs, and narrow enough that the
+/// civil-date conversions below never overflow `i32`: arithmetic leaving the range is
+/// null (`None`), never a wrapped value.
+const YEARS: std::ops::RangeInclusive<i32> = -999_999..=999_999;
+
 impl Date {
     /// A real calendar date, or `None` (`2025-02-30`).
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        if !YEARS.contains(&year)
+            || !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+        {
             return None;
         }
         Some(Date(days_from_civil(year, month, day)))
@@ -54,9 +63,10 @@ impl Date {
     }
 
     pub fn add_days(self, days: i64) -> Option<Date> {
-        i32::try_from(i64::from(self.0).checked_add(days)?)
-            .ok()
-            .map(Date)
+        let moved = i32::try_from(i64::from(self.0).checked_add(days)?).ok()?;
+        let first = days_from_civil(*YEARS.start(), 1, 1);
+        let last = days_from_civil(*YEARS.end(), 12, 31);
+        (first..=last).contains(&moved).then_some(Date(moved))
     }
 
     /// Calendar months; the day is clamped to the target month's last day.
@@ -68,7 +78,7 @@ impl Date {
     /// ```
     pub fn add_months(self, months: i64) -> Option<Date> {
         let (y, m, d) = self.ymd();
-        let total = i64::from(y) * 12 + i64::from(m - 1) + months;
+        let total = (i64::from(y) * 12 + i64::from(m - 1)).checked_add(months)?;
         let year = i32::try_from(total.div_euclid(12)).ok()?;
         let month = u32::try_from(total.rem_euclid(12)).ok()? + 1;
         Date::from_ymd(year, month, d.min(days_in_month(year, month)))
@@ -146,5 +156,22 @@ mod tests {
         assert_eq!(d("2025-11-29").add_months(12), Some(d("2026-11-29")));
         assert_eq!(d("2026-05-29").add_months(-6), Some(d("2025-11-29")));
         assert_eq!(d("2026-11-13").days_until(d("2026-11-29")), 16);
+    }
+
+    #[test]
+    fn arithmetic_out_of_range_is_none_not_wrapped() {
+        let day = d("2026-11-29");
+        for n in [i64::MAX, i64::MIN, i64::from(i32::MAX), 400_000_000] {
+            assert_eq!(day.add_days(n), None, "add_days({n})");
+            assert_eq!(day.add_months(n), None, "add_months({n})");
+        }
+        assert_eq!(day.add_months(-i64::MAX), None);
+        assert_eq!(Date::from_ymd(i32::MAX, 1, 1), None);
+        let last = Date::from_ymd(999_999, 12, 31).map(|d| d.to_string());
+        assert_eq!(last.as_deref(), Some("999999-12-31"));
+        assert_eq!(
+            Date::from_ymd(999_999, 12, 31).and_then(|d| d.add_days(1)),
+            None
+        );
     }
 }

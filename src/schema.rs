@@ -16,9 +16,10 @@ pub enum Kind {
     Safeguard,
     Vulnerability,
     Waiver,
+    Decision,
 }
 
-pub const KINDS: [Kind; 9] = [
+pub const KINDS: [Kind; 10] = [
     Kind::Organization,
     Kind::Vlan,
     Kind::Flow,
@@ -28,6 +29,7 @@ pub const KINDS: [Kind; 9] = [
     Kind::Safeguard,
     Kind::Vulnerability,
     Kind::Waiver,
+    Kind::Decision,
 ];
 
 impl Kind {
@@ -42,6 +44,7 @@ impl Kind {
             Kind::Safeguard => "safeguard",
             Kind::Vulnerability => "vulnerability",
             Kind::Waiver => "waiver",
+            Kind::Decision => "decision",
         }
     }
 
@@ -65,6 +68,7 @@ impl Kind {
             Kind::Safeguard => SAFEGUARD,
             Kind::Vulnerability => VULNERABILITY,
             Kind::Waiver => WAIVER,
+            Kind::Decision => DECISION,
         }
     }
 
@@ -75,7 +79,10 @@ impl Kind {
             Kind::Vendor => VENDOR_FACTS,
             Kind::Vulnerability => VULNERABILITY_FACTS,
             Kind::Model | Kind::Vlan => DEVICES_FACT,
-            _ => NAME_FACT,
+            Kind::Safeguard => SAFEGUARD_FACTS,
+            Kind::Flow => FLOW_FACTS,
+            Kind::Decision => DECISION_FACTS,
+            Kind::Organization | Kind::Waiver => NAME_FACT,
         }
     }
 
@@ -100,6 +107,121 @@ impl Kind {
         keys.get(slot)
             .or_else(|| self.facts().get(slot.checked_sub(keys.len())?))
     }
+}
+
+/// A kind known at compile time, so a slot of one kind cannot index another's attributes.
+pub trait KindTag {
+    const KIND: Kind;
+}
+
+/// Compile-time kind markers for [`Slot`].
+pub mod tag {
+    use super::{Kind, KindTag};
+
+    pub struct Device;
+    pub struct Model;
+
+    impl KindTag for Device {
+        const KIND: Kind = Kind::Device;
+    }
+    impl KindTag for Model {
+        const KIND: Kind = Kind::Model;
+    }
+}
+
+/// The slot of a key or fact in the attribute vector of an entity of kind `K`: a device
+/// slot used on a model does not compile, and a key renamed in the table fails the build.
+pub struct Slot<K>(u16, std::marker::PhantomData<K>);
+
+impl<K> Clone for Slot<K> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<K> Copy for Slot<K> {}
+
+impl<K: KindTag> Slot<K> {
+    /// The slot of key or fact `name` of `K`, found while compiling.
+    const fn named(keys: &[Key], facts: &[Key], name: &str) -> Slot<K> {
+        let index = match position(keys, name) {
+            Some(i) => i,
+            None => match position(facts, name) {
+                Some(i) => keys.len() + i,
+                None => unknown_key(),
+            },
+        };
+        Slot(index as u16, std::marker::PhantomData)
+    }
+}
+
+impl<K> Slot<K> {
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+/// The index of the field `name` in a record type, found while compiling.
+pub const fn field_index(ty: Type, name: &str) -> usize {
+    match ty {
+        Type::Record(fields) => match position(fields, name) {
+            Some(i) => i,
+            None => unknown_key(),
+        },
+        _ => unknown_key(),
+    }
+}
+
+#[expect(
+    clippy::panic,
+    reason = "only reached in const evaluation: a build error"
+)]
+const fn unknown_key() -> usize {
+    panic!("no such key in the schema")
+}
+
+const fn position(keys: &[Key], name: &str) -> Option<usize> {
+    let mut i = 0;
+    while i < keys.len() {
+        if str_eq(keys[i].name, name) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Typed slots of the device keys and facts that resolution writes or reads directly.
+pub mod device {
+    use super::{DEVICE, DEVICE_FACTS, OS, Slot, field_index, tag};
+
+    pub const OS_BLOCK: Slot<tag::Device> = Slot::named(DEVICE, DEVICE_FACTS, "os");
+    pub const CONNECTIVITY: Slot<tag::Device> = Slot::named(DEVICE, DEVICE_FACTS, "connectivity");
+    pub const OS_NAME: usize = field_index(OS, "name");
+    pub const OS_VERSION: usize = field_index(OS, "version");
+    pub const OS_END: usize = field_index(OS, "end_of_support");
+}
+
+/// Typed slots of the model keys a device inherits.
+pub mod model {
+    use super::{DEVICES_FACT, MODEL, Slot, tag};
+
+    pub const OS_BLOCK: Slot<tag::Model> = Slot::named(MODEL, DEVICES_FACT, "os");
+    pub const CONNECTIVITY: Slot<tag::Model> = Slot::named(MODEL, DEVICES_FACT, "connectivity");
 }
 
 /// Which string values are checked beyond being strings.
@@ -206,6 +328,7 @@ const ORGANIZATION: &[Key] = &[
     opt("vulnerability_scan", DATE),
     opt("penetration_test", DATE),
     opt("compliance_audit", DATE),
+    opt("contingency_plan", DATE),
 ];
 
 const VLAN: &[Key] = &[
@@ -230,6 +353,7 @@ const FLOW: &[Key] = &[
     opt("encrypted", BOOL),
     opt("via", Type::List(&SAFEGUARD_REF)),
     opt("purpose", STR),
+    opt("ephi", BOOL),
 ];
 
 const VENDOR_ROLES: Type = Type::Enum(&[
@@ -254,6 +378,7 @@ const VENDOR: &[Key] = &[
         ]),
     ),
     opt("safeguards_verified", DATE),
+    opt("access_via", Type::List(&SAFEGUARD_REF)),
     opt("contact", STR),
 ];
 
@@ -262,6 +387,9 @@ const OS: Type = Type::Record(&[
     opt("version", STR),
     opt("end_of_support", DATE),
 ]);
+
+const LINK: Type = Type::Enum(&["ethernet", "wifi", "cellular", "bluetooth", "usb", "serial"]);
+const CONNECTIVITY: Type = Type::List(&LINK);
 
 const MODEL: &[Key] = &[
     req("vendor", VENDOR_REF),
@@ -297,6 +425,7 @@ const MODEL: &[Key] = &[
         Type::Record(&[opt("submission", STR), opt("cyber_device", BOOL)]),
     ),
     opt("sbom", STR),
+    opt("connectivity", CONNECTIVITY),
     opt(
         "supports",
         Type::Record(&[
@@ -349,17 +478,33 @@ const DEVICE: &[Key] = &[
             opt("accepted", DATE),
             opt("review_by", DATE),
             opt("note", STR),
+            opt("reference", STR),
         ]),
     ),
     opt(
         "migration",
-        Type::Record(&[opt("plan", STR), opt("by", DATE)]),
+        Type::Record(&[opt("plan", STR), opt("by", DATE), opt("reference", STR)]),
     ),
     opt("decommissioned", DATE),
     opt(
         "disposal",
-        Type::Record(&[opt("sanitized", DATE), opt("method", STR)]),
+        Type::Record(&[
+            opt("sanitized", DATE),
+            opt("method", STR),
+            opt("reference", STR),
+        ]),
     ),
+    opt("connectivity", CONNECTIVITY),
+    opt(
+        "access",
+        Type::Record(&[
+            opt("unique_ids", BOOL),
+            opt("default_credentials", BOOL),
+            opt("auto_logoff", BOOL),
+            opt("emergency", BOOL),
+        ]),
+    ),
+    opt("primary_store", BOOL),
 ];
 
 const COVERABLE: Type = Type::Ref(&[Kind::Vlan, Kind::Device, Kind::Model]);
@@ -373,6 +518,7 @@ const SAFEGUARD: &[Key] = &[
     opt("verified", DATE),
 ];
 
+const NONE: Type = Type::Enum(&["none"]);
 const AFFECTABLE: Type = Type::Ref(&[Kind::Device, Kind::Model]);
 
 const VULNERABILITY: &[Key] = &[
@@ -384,6 +530,7 @@ const VULNERABILITY: &[Key] = &[
     ),
     req("identified", DATE),
     opt("remediated", DATE),
+    opt("patch_available", Type::Either(&DATE, &NONE)),
     opt("mitigated_by", Type::List(&SAFEGUARD_REF)),
     opt("note", STR),
 ];
@@ -399,12 +546,57 @@ const WAIVER: &[Key] = &[
     req("expires", DATE),
 ];
 
+/// The addressable specifications a `decision` may settle (164.306(d)(3)).
+pub const DECISION_SPECS: &[&str] = &[
+    "encryption_at_rest",
+    "encryption_in_transit",
+    "auto_logoff",
+    "malware_protection",
+    "accountability",
+];
+
+const DECIDABLE: Type = Type::Ref(&[Kind::Device, Kind::Model, Kind::Vlan, Kind::Flow]);
+
+const DECISION: &[Key] = &[
+    req("spec", Type::Enum(DECISION_SPECS)),
+    req_non_empty("applies", Type::List(&DECIDABLE)),
+    req("rationale", STR),
+    opt("alternative", Type::List(&SAFEGUARD_REF)),
+    req("approved_by", STR),
+    req("approved", DATE),
+    opt("review_by", DATE),
+    opt("reference", STR),
+];
+
 const NAME: Key = opt("name", STR);
 const NAME_FACT: &[Key] = &[NAME];
 const DEVICE_LIST: Type = Type::List(&DEVICE_REF);
 const DEVICES_FACT: &[Key] = &[NAME, opt("devices", DEVICE_LIST)];
-const VENDOR_FACTS: &[Key] = &[NAME, opt("business_associate", BOOL)];
-const VULNERABILITY_FACTS: &[Key] = &[NAME, opt("affected_devices", DEVICE_LIST)];
+const DECISION_LIST: Type = Type::List(&DECISION_REF);
+const DECISION_REF: Type = Type::Ref(&[Kind::Decision]);
+const VENDOR_FACTS: &[Key] = &[
+    NAME,
+    opt("services_ephi", BOOL),
+    opt("business_associate", BOOL),
+];
+const VULNERABILITY_FACTS: &[Key] = &[
+    NAME,
+    opt("affected_devices", DEVICE_LIST),
+    opt("unresolved", BOOL),
+    opt("patch_clock", DATE),
+];
+const SAFEGUARD_FACTS: &[Key] = &[
+    NAME,
+    opt("restricting", BOOL),
+    opt("guarding", BOOL),
+    opt("current", BOOL),
+];
+const FLOW_FACTS: &[Key] = &[
+    NAME,
+    opt("carries_ephi", BOOL),
+    opt("decisions", DECISION_LIST),
+];
+const DECISION_FACTS: &[Key] = &[NAME, opt("in_effect", BOOL)];
 const DEVICE_FACTS: &[Key] = &[
     NAME,
     opt("active", BOOL),
@@ -415,6 +607,15 @@ const DEVICE_FACTS: &[Key] = &[
     opt("unsupported", BOOL),
     opt("unpatchable", BOOL),
     opt("covered_by", Type::List(&SAFEGUARD_REF)),
+    opt("ephi_device", BOOL),
+    opt("on_lan", BOOL),
+    opt("general_purpose_os", BOOL),
+    opt("os_catalog_hint", STR),
+    opt("decisions", DECISION_LIST),
+    // Not in LANGUAGE.md §4: the two NPRM exceptions (POLICIES.md §4), shared by
+    // NPRM-204/205/206 so their condition is written once.
+    opt("migration_pending", BOOL),
+    opt("fda_maintained", BOOL),
 ];
 
 /// Looks up a field of a nested record type.

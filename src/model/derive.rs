@@ -1,6 +1,7 @@
 //! Derived facts (LANGUAGE.md §4), computed once per inventory so every policy reads
 //! them as plain attributes: activity and ePHI use, the resolved operating system and its
-//! end of support, coverage by safeguards, business associates, affected devices.
+//! end of support, coverage by safeguards, business associates, affected devices, and the
+//! v2 facts (documented decisions, guarding safeguards, flows carrying ePHI, patch clocks).
 
 use std::collections::{HashMap, HashSet};
 
@@ -8,7 +9,7 @@ use rayon::prelude::*;
 
 use super::{Attr, Entity, EntityId, Inventory, Val, os_support};
 use crate::date::Date;
-use crate::schema::Kind;
+use crate::schema::{Kind, device as device_slot, model as model_slot, tag};
 
 type Index = HashMap<EntityId, Vec<EntityId>>;
 
@@ -26,20 +27,79 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
         .par_iter()
         .map(|&id| (id, device_facts(inventory, id, &covers, as_of)))
         .collect();
-    let mut associates: HashSet<EntityId> = HashSet::new();
+    let mut services_ephi: HashSet<EntityId> = HashSet::new();
+    let mut ephi_vlans: HashSet<EntityId> = HashSet::new();
     for (id, facts) in facts {
         if facts.active && facts.handles_ephi {
-            if let Some(Val::List(vendors)) = inventory.entity(id).get("serviced_by") {
-                associates.extend(vendors.iter().filter_map(as_ref));
+            let device = inventory.entity(id);
+            if let Some(Val::List(vendors)) = device.get("serviced_by") {
+                services_ephi.extend(vendors.iter().filter_map(as_ref));
+            }
+            if let Some(Val::Ref(vlan)) = device.get("vlan") {
+                ephi_vlans.insert(*vlan);
             }
         }
         facts.apply(&mut inventory.entities[id.index()]);
     }
     for id in inventory.of_kind(Kind::Vendor).to_vec() {
         let vendor = &mut inventory.entities[id.index()];
-        let flag = |key| matches!(vendor.get(key), Some(Val::Bool(true)));
-        let is_associate = flag("ephi_access") || flag("remote_access") || associates.contains(&id);
+        let services = services_ephi.contains(&id);
+        // Remote access alone does not make a business associate (v2): only ePHI does.
+        let is_associate = match vendor.get("ephi_access") {
+            Some(Val::Bool(stated)) => *stated,
+            _ => services,
+        };
+        vendor.set("services_ephi", Val::Bool(services));
         vendor.set("business_associate", Val::Bool(is_associate));
+    }
+    for id in inventory.of_kind(Kind::Safeguard).to_vec() {
+        let safeguard = &mut inventory.entities[id.index()];
+        let kind = match safeguard.get("kind") {
+            Some(Val::Enum(kind)) => *kind,
+            _ => "",
+        };
+        let restricting = is_restricting(kind);
+        let current = match safeguard.get("verified") {
+            Some(Val::Date(verified)) => within_months(*verified, 12, as_of),
+            _ => false,
+        };
+        safeguard.set("restricting", Val::Bool(restricting));
+        safeguard.set("guarding", Val::Bool(is_guarding(kind)));
+        safeguard.set("current", Val::Bool(current));
+    }
+    let decided = decisions_in_effect(inventory, as_of);
+    let decisions_of = |targets: &[Option<&Val>]| {
+        let mut found: Vec<EntityId> = targets
+            .iter()
+            .filter_map(|t| t.and_then(as_ref))
+            .flat_map(|t| decided.get(&t).into_iter().flatten().copied())
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        Val::List(found.into_iter().map(Val::Ref).collect())
+    };
+    let mut writes: Vec<(EntityId, &'static str, Val)> = Vec::new();
+    for &id in inventory.of_kind(Kind::Device) {
+        let device = inventory.entity(id);
+        let this = Val::Ref(id);
+        let list = decisions_of(&[Some(&this), device.get("model"), device.get("vlan")]);
+        writes.push((id, "decisions", list));
+    }
+    for &id in inventory.of_kind(Kind::Flow) {
+        let flow = inventory.entity(id);
+        let this = Val::Ref(id);
+        let (from, to) = (flow.get("from"), flow.get("to"));
+        writes.push((id, "decisions", decisions_of(&[Some(&this), from, to])));
+        let carries = match flow.get("ephi") {
+            Some(Val::Bool(stated)) => *stated,
+            _ => [from, to]
+                .into_iter()
+                .any(|v| v.and_then(as_ref).is_some_and(|v| ephi_vlans.contains(&v))),
+        };
+        writes.push((id, "carries_ephi", Val::Bool(carries)));
+    }
+    for (id, fact, val) in writes {
+        inventory.entities[id.index()].set(fact, val);
     }
     for (kind, index) in [(Kind::Model, &by_model), (Kind::Vlan, &by_vlan)] {
         for id in inventory.of_kind(kind).to_vec() {
@@ -61,11 +121,69 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
         }
         affected.sort_unstable();
         affected.dedup();
-        inventory.entities[id.index()].set(
+        let vulnerability = &mut inventory.entities[id.index()];
+        let date = |key| match vulnerability.get(key) {
+            Some(Val::Date(d)) => Some(*d),
+            _ => None,
+        };
+        let unresolved = date("remediated").is_none_or(|d| d > as_of);
+        let identified = date("identified");
+        // No fix released yet: no clock runs. A release after identification restarts it.
+        let clock = match vulnerability.get("patch_available") {
+            Some(Val::Enum(_)) => None,
+            Some(Val::Date(released)) => identified.map(|i| i.max(*released)),
+            _ => identified,
+        };
+        vulnerability.set(
             "affected_devices",
             Val::List(affected.into_iter().map(Val::Ref).collect()),
         );
+        vulnerability.set("unresolved", Val::Bool(unresolved));
+        if let Some(clock) = clock {
+            vulnerability.set("patch_clock", Val::Date(clock));
+        }
     }
+}
+
+/// Firewalls, ACLs, NAC and segmentation gateways decide what traffic passes.
+fn is_restricting(kind: &str) -> bool {
+    matches!(kind, "firewall" | "acl" | "nac" | "segmentation_gateway")
+}
+
+/// Safeguards that stand between a source and a target: restricting ones, and the jump
+/// hosts and MFA proxies every session passes. A backup or a monitor guards nothing.
+pub(super) fn is_guarding(kind: &str) -> bool {
+    is_restricting(kind) || matches!(kind, "jump_host" | "mfa_proxy")
+}
+
+/// `since ≤ as_of ≤ add_months(since, months)`; an overflowing date is never current.
+fn within_months(since: Date, months: i64, as_of: Date) -> bool {
+    since <= as_of && since.add_months(months).is_some_and(|end| as_of <= end)
+}
+
+/// Target (device, model, vlan or flow) → the decisions in effect whose `applies` names it;
+/// each decision gets its `in_effect` fact on the way.
+fn decisions_in_effect(inventory: &mut Inventory, as_of: Date) -> Index {
+    let mut index = Index::new();
+    for id in inventory.of_kind(Kind::Decision).to_vec() {
+        let decision = &mut inventory.entities[id.index()];
+        let approved = matches!(decision.get("approved"), Some(Val::Date(d)) if *d <= as_of);
+        let not_due = match decision.get("review_by") {
+            Some(Val::Date(review)) => *review >= as_of,
+            _ => true,
+        };
+        let in_effect = approved && not_due;
+        decision.set("in_effect", Val::Bool(in_effect));
+        if !in_effect {
+            continue;
+        }
+        if let Some(Val::List(targets)) = decision.get("applies") {
+            for target in targets.iter().filter_map(as_ref) {
+                index.entry(target).or_default().push(id);
+            }
+        }
+    }
+    index
 }
 
 fn as_ref(val: &Val) -> Option<EntityId> {
@@ -109,6 +227,12 @@ struct DeviceFacts {
     unsupported: bool,
     unpatchable: bool,
     covered_by: Vec<EntityId>,
+    connectivity: Option<Attr>,
+    on_lan: bool,
+    general_purpose_os: bool,
+    os_catalog_hint: Option<String>,
+    migration_pending: bool,
+    fda_maintained: bool,
 }
 
 impl DeviceFacts {
@@ -117,8 +241,15 @@ impl DeviceFacts {
         device.set("handles_ephi", Val::Bool(self.handles_ephi));
         device.set("stores_ephi", Val::Bool(self.stores_ephi));
         device.set("transmits_ephi", Val::Bool(self.transmits_ephi));
-        if let Some(slot) = Kind::Device.slot("os") {
-            device.attrs[slot] = self.os;
+        device.put(device_slot::OS_BLOCK, self.os);
+        device.put(device_slot::CONNECTIVITY, self.connectivity);
+        device.set("ephi_device", Val::Bool(self.active && self.handles_ephi));
+        device.set("on_lan", Val::Bool(self.on_lan));
+        device.set("general_purpose_os", Val::Bool(self.general_purpose_os));
+        device.set("migration_pending", Val::Bool(self.migration_pending));
+        device.set("fda_maintained", Val::Bool(self.fda_maintained));
+        if let Some(hint) = self.os_catalog_hint {
+            device.set("os_catalog_hint", Val::Str(hint.into()));
         }
         if let Some(date) = self.end_of_support {
             device.set("end_of_support", Val::Date(date));
@@ -132,16 +263,26 @@ impl DeviceFacts {
     }
 }
 
-const OS_NAME: usize = 0;
-const OS_VERSION: usize = 1;
-const OS_END: usize = 2;
+use device_slot::{OS_END, OS_NAME, OS_VERSION};
 
-fn record(entity: &Entity, key: &str) -> Vec<Option<Attr>> {
-    match entity.get(key) {
+/// The fields of an `os` record, or three unknowns.
+fn os_fields(attr: Option<&Attr>) -> Vec<Option<Attr>> {
+    match attr.map(|a| &a.val) {
         Some(Val::Record(fields)) => fields.to_vec(),
         _ => vec![None; 3],
     }
 }
+
+/// Whether two stated OS fields name the same thing, compared as the catalog compares
+/// names (a case or trailing-space difference is not another OS).
+fn same_text(a: Option<&str>, b: Option<&str>) -> bool {
+    a.map(os_support::normalize) == b.map(os_support::normalize)
+}
+
+/// Operating systems a general-purpose anti-malware product exists for (LANGUAGE.md §4).
+const GENERAL_PURPOSE: [&str; 7] = [
+    "windows", "linux", "ubuntu", "centos", "red hat", "debian", "macos",
+];
 
 fn text(field: &Option<Attr>) -> Option<&str> {
     match field {
@@ -167,8 +308,12 @@ fn device_facts(inventory: &Inventory, id: EntityId, covers: &Index, as_of: Date
         None | Some(_) => None,
     };
 
-    let own = record(device, "os");
-    let model_os = model.map_or_else(|| vec![None; 3], |m| record(m, "os"));
+    let typed_device = device.typed::<tag::Device>();
+    let typed_model = model.and_then(Entity::typed::<tag::Model>);
+    let own_attr = |slot| typed_device.as_ref().and_then(|d| d.attr(slot));
+    let model_attr = |slot| typed_model.as_ref().and_then(|m| m.attr(slot));
+    let own = os_fields(own_attr(device_slot::OS_BLOCK));
+    let model_os = os_fields(model_attr(model_slot::OS_BLOCK));
     let inherit = |slot: usize| {
         own[slot]
             .clone()
@@ -176,8 +321,8 @@ fn device_facts(inventory: &Inventory, id: EntityId, covers: &Index, as_of: Date
     };
     let name = inherit(OS_NAME);
     let version = inherit(OS_VERSION);
-    let same_as_model =
-        text(&name) == text(&model_os[OS_NAME]) && text(&version) == text(&model_os[OS_VERSION]);
+    let same_as_model = same_text(text(&name), text(&model_os[OS_NAME]))
+        && same_text(text(&version), text(&model_os[OS_VERSION]));
     let os_end = own[OS_END].clone().or_else(|| {
         if same_as_model {
             if let Some(attr) = model_os[OS_END].clone() {
@@ -206,13 +351,15 @@ fn device_facts(inventory: &Inventory, id: EntityId, covers: &Index, as_of: Date
             Some(Val::Enum("unpatchable"))
         );
     // The resolved os record keeps the device's own block as its place, else the model's.
+    let os_catalog_hint = text(&name).and_then(|n| os_support::hint(n, text(&version)));
+    let general_purpose_os = text(&name).is_some_and(|n| {
+        let lower = n.to_lowercase();
+        GENERAL_PURPOSE.iter().any(|p| lower.starts_with(p))
+    });
     let os = (name.is_some() || version.is_some() || os_end.is_some()).then(|| {
         let val = Val::Record(Box::new([name, version, os_end]));
-        let slot = Kind::Device.slot("os").unwrap_or(0);
-        let own_block = device.attrs[slot].as_ref().and_then(Attr::span);
-        let model_block = model
-            .and_then(|m| m.attrs[slot].as_ref())
-            .and_then(Attr::span);
+        let own_block = own_attr(device_slot::OS_BLOCK).and_then(Attr::span);
+        let model_block = model_attr(model_slot::OS_BLOCK).and_then(Attr::span);
         match (own_block, model_block) {
             (Some(span), _) => Attr::new(val, span),
             (None, Some(span)) => Attr::new(val, span).inherited(),
@@ -235,6 +382,18 @@ fn device_facts(inventory: &Inventory, id: EntityId, covers: &Index, as_of: Date
     covered_by.sort_unstable();
     covered_by.dedup();
 
+    let connectivity = own_attr(device_slot::CONNECTIVITY).cloned().or_else(|| {
+        model_attr(model_slot::CONNECTIVITY)
+            .cloned()
+            .map(Attr::inherited)
+    });
+    let on_lan = match connectivity.as_ref().map(|a| &a.val) {
+        Some(Val::List(links)) => links
+            .iter()
+            .any(|l| matches!(l, Val::Enum("ethernet" | "wifi"))),
+        _ => true,
+    };
+
     DeviceFacts {
         active,
         handles_ephi: !uses.is_empty(),
@@ -245,5 +404,20 @@ fn device_facts(inventory: &Inventory, id: EntityId, covers: &Index, as_of: Date
         unsupported,
         unpatchable,
         covered_by,
+        connectivity,
+        on_lan,
+        general_purpose_os,
+        os_catalog_hint,
+        // NPRM exception (a): a dated replacement plan whose date has not passed.
+        migration_pending: device.field("migration", "plan").is_some()
+            && matches!(device.field("migration", "by"), Some(Val::Date(by)) if *by >= as_of),
+        // NPRM exception (b): an FDA-authorized product kept supported and patched as
+        // its manufacturer directs.
+        fda_maintained: model.is_some_and(|m| m.field("fda", "submission").is_some())
+            && !unsupported
+            && matches!(
+                device.field("patch", "status"),
+                Some(Val::Enum("current" | "vendor_managed"))
+            ),
     }
 }

@@ -11,10 +11,10 @@ use std::collections::HashMap;
 
 use crate::date::Date;
 use crate::finding::Finding;
-use crate::schema::{KINDS, Kind};
+use crate::schema::{KINDS, Kind, KindTag, Slot};
 use crate::source::Span;
 
-pub use network::Reach;
+pub use network::NetworkGraph;
 pub use validate::{Draft, draft};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -104,12 +104,13 @@ pub struct Entity {
 }
 
 impl Entity {
+    /// A key or fact by name, looked up in this entity's own kind (so it cannot read
+    /// another kind's slot); [`Entity::attr`] is the typed form for resolution itself.
     pub fn get(&self, name: &str) -> Option<&Val> {
-        self.slot(self.kind.slot(name)?)
-    }
-
-    pub fn slot(&self, slot: usize) -> Option<&Val> {
-        self.attrs.get(slot)?.as_ref().map(|a| &a.val)
+        self.attrs
+            .get(self.kind.slot(name)?)?
+            .as_ref()
+            .map(|a| &a.val)
     }
 
     /// Where attribute `key` was written, else the block's name: what to point at.
@@ -134,10 +135,52 @@ impl Entity {
         fields.get(slot)?.as_ref().map(|a| &a.val)
     }
 
+    /// This entity as one of kind `K`, if it is one: the view only `K`'s slots read.
+    pub fn typed<K: KindTag>(&self) -> Option<Typed<'_, K>> {
+        (self.kind == K::KIND).then_some(Typed(self, std::marker::PhantomData))
+    }
+
+    fn put<K: KindTag>(&mut self, slot: Slot<K>, attr: Option<Attr>) {
+        if self.kind == K::KIND {
+            if let Some(place) = self.attrs.get_mut(slot.index()) {
+                *place = attr;
+            }
+        }
+    }
+
     fn set(&mut self, name: &str, val: Val) {
         if let Some(slot) = self.kind.slot(name) {
             self.attrs[slot] = Some(Attr::derived(val));
         }
+    }
+}
+
+/// An entity known to be of kind `K`, read through `K`'s typed slots:
+///
+/// ```
+/// use wardline::model::Entity;
+/// use wardline::schema::{model, tag};
+/// fn has_os(entity: &Entity) -> bool {
+///     let model = entity.typed::<tag::Model>();
+///     model.and_then(|m| m.attr(model::OS_BLOCK)).is_some()
+/// }
+/// ```
+///
+/// A slot of another kind does not compile:
+///
+/// ```compile_fail
+/// use wardline::model::Entity;
+/// use wardline::schema::{device, tag};
+/// fn os_of_model(model: &Entity) {
+///     let model = model.typed::<tag::Model>();
+///     let _ = model.and_then(|m| m.attr(device::OS_BLOCK)); // a device slot on a model
+/// }
+/// ```
+pub struct Typed<'a, K>(&'a Entity, std::marker::PhantomData<K>);
+
+impl<'a, K> Typed<'a, K> {
+    pub fn attr(&self, slot: Slot<K>) -> Option<&'a Attr> {
+        self.0.attrs.get(slot.index())?.as_ref()
     }
 }
 
@@ -146,8 +189,8 @@ pub struct Inventory {
     pub entities: Vec<Entity>,
     pub names: HashMap<String, EntityId>,
     by_kind: [Vec<EntityId>; KINDS.len()],
-    /// Zones each vlan reaches, indexed by entity id (empty for other kinds).
-    pub reach: Vec<Reach>,
+    /// The flow graph, built the first time a policy asks about paths.
+    network: std::sync::OnceLock<NetworkGraph>,
 }
 
 impl Inventory {
@@ -162,6 +205,11 @@ impl Inventory {
     pub fn of_kind(&self, kind: Kind) -> &[EntityId] {
         &self.by_kind[kind.index()]
     }
+
+    /// The network map of vlans and flows.
+    pub fn network(&self) -> &NetworkGraph {
+        self.network.get_or_init(|| NetworkGraph::new(self))
+    }
 }
 
 /// Resolves and derives: the drafts of every file (in path order, see [`draft`]) →
@@ -174,7 +222,6 @@ pub fn build(drafts: Vec<Draft<'_>>, as_of: Date) -> (Inventory, Vec<Finding>) {
         inventory.by_kind[entity.kind.index()].push(EntityId(index as u32));
     }
     network::check_vlan_ids(&inventory, &mut errors);
-    inventory.reach = network::reach(&inventory);
     derive::derive(&mut inventory, as_of);
     (inventory, errors)
 }

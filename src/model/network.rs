@@ -1,71 +1,167 @@
-//! The network map: vlans are nodes, flows directed edges. Reachability is computed once
-//! per vlan, as the set of zones it reaches through any flows and through unguarded ones,
-//! so `unguarded_path(zone)` is a bit test at evaluation time.
+//! The network map (LANGUAGE.md §4): vlans are nodes, flows directed edges. The graph is
+//! built on first use, since most runs never ask about paths; each "which segments have
+//! an unguarded path to (or from) a zone" question is then one traversal per zone, O(V+E),
+//! and its answer is cached. A later map view reads the same graph.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::sync::OnceLock;
 
-use super::{EntityId, Inventory, Val};
+use super::{EntityId, Inventory, Val, derive::is_guarding};
 use crate::finding::{Code, Finding};
 use crate::schema::{Kind, ZONES};
 
-/// Zones (bit i = `ZONES[i]`) a vlan reaches by a path of one or more flows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Reach {
-    pub any: u16,
-    /// Through flows none of which is guarded.
-    pub unguarded: u16,
-}
+/// A zone set: bit i is `ZONES[i]`.
+pub type Zones = u16;
 
-pub fn zone_bit(zone: &str) -> Option<u16> {
+pub fn zone_bit(zone: &str) -> Option<Zones> {
     ZONES.iter().position(|z| *z == zone).map(|i| 1 << i)
 }
 
-pub(super) fn reach(inventory: &Inventory) -> Vec<Reach> {
-    let vlans = inventory.of_kind(Kind::Vlan);
-    let mut edges: HashMap<EntityId, Vec<(EntityId, bool)>> = HashMap::new();
-    for &flow in inventory.of_kind(Kind::Flow) {
-        let flow = inventory.entity(flow);
-        let (Some(Val::Ref(from)), Some(Val::Ref(to))) = (flow.get("from"), flow.get("to")) else {
-            continue;
-        };
-        let guarded = matches!(flow.get("via"), Some(Val::List(via)) if !via.is_empty());
-        edges.entry(*from).or_default().push((*to, guarded));
-    }
-    let zone_of = |vlan: EntityId| match inventory.entity(vlan).get("zone") {
-        Some(Val::Enum(zone)) => zone_bit(zone).unwrap_or(0),
-        _ => 0,
-    };
-    let mut reach = vec![Reach::default(); inventory.entities.len()];
-    for &start in vlans {
-        reach[start.index()] = Reach {
-            any: reachable_zones(start, &edges, false, zone_of),
-            unguarded: reachable_zones(start, &edges, true, zone_of),
-        };
-    }
-    reach
+/// One flow as an edge.
+#[derive(Clone, Copy, Debug)]
+pub struct Edge {
+    pub flow: EntityId,
+    /// The vlan at the other end (the target going forward, the source going back).
+    pub vlan: EntityId,
+    /// Its `via` names at least one guarding safeguard.
+    pub guarded: bool,
 }
 
-fn reachable_zones(
-    start: EntityId,
-    edges: &HashMap<EntityId, Vec<(EntityId, bool)>>,
-    unguarded_only: bool,
-    zone_of: impl Fn(EntityId) -> u16,
-) -> u16 {
-    let mut seen = std::collections::HashSet::new();
-    let mut stack = vec![start];
-    let mut zones = 0;
-    while let Some(vlan) = stack.pop() {
-        for &(next, guarded) in edges.get(&vlan).map_or(&[][..], Vec::as_slice) {
-            if unguarded_only && guarded {
-                continue;
-            }
-            if seen.insert(next) {
-                zones |= zone_of(next);
-                stack.push(next);
+/// The vlans and flows of an inventory as a directed graph, with cached per-zone answers.
+#[derive(Debug, Default)]
+pub struct NetworkGraph {
+    forward: HashMap<EntityId, Vec<Edge>>,
+    backward: HashMap<EntityId, Vec<Edge>>,
+    zone: HashMap<EntityId, Zones>,
+    /// Per zone index: the vlans with an unguarded path to / from a vlan of that zone.
+    to_zone: [OnceLock<Vec<EntityId>>; ZONES.len()],
+    from_zone: [OnceLock<Vec<EntityId>>; ZONES.len()],
+}
+
+/// Which way a path runs relative to the segment asked about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// From the segment to the zone (`unguarded_path`).
+    To,
+    /// From the zone to the segment (`unguarded_from`).
+    From,
+}
+
+impl NetworkGraph {
+    pub fn new(inventory: &Inventory) -> NetworkGraph {
+        let mut graph = NetworkGraph::default();
+        for &vlan in inventory.of_kind(Kind::Vlan) {
+            if let Some(Val::Enum(zone)) = inventory.entity(vlan).get("zone") {
+                graph.zone.insert(vlan, zone_bit(zone).unwrap_or(0));
             }
         }
+        for &flow in inventory.of_kind(Kind::Flow) {
+            let entity = inventory.entity(flow);
+            let (Some(Val::Ref(from)), Some(Val::Ref(to))) = (entity.get("from"), entity.get("to"))
+            else {
+                continue;
+            };
+            let guarded = match entity.get("via") {
+                Some(Val::List(via)) => via.iter().any(|v| match v {
+                    Val::Ref(id) => matches!(
+                        inventory.entity(*id).get("kind"),
+                        Some(Val::Enum(kind)) if is_guarding(kind)
+                    ),
+                    _ => false,
+                }),
+                _ => false,
+            };
+            graph.forward.entry(*from).or_default().push(Edge {
+                flow,
+                vlan: *to,
+                guarded,
+            });
+            graph.backward.entry(*to).or_default().push(Edge {
+                flow,
+                vlan: *from,
+                guarded,
+            });
+        }
+        graph
     }
-    zones
+
+    /// Whether `vlan` has a path of one or more unguarded flows to (or from) a vlan of
+    /// one of `zones`.
+    pub fn unguarded(&self, vlan: EntityId, zones: Zones, direction: Direction) -> bool {
+        (0..ZONES.len()).filter(|i| zones & (1 << i) != 0).any(|i| {
+            self.unguarded_set(i, direction)
+                .binary_search(&vlan)
+                .is_ok()
+        })
+    }
+
+    fn unguarded_set(&self, zone: usize, direction: Direction) -> &[EntityId] {
+        let (cache, edges) = match direction {
+            Direction::To => (&self.to_zone[zone], &self.backward),
+            Direction::From => (&self.from_zone[zone], &self.forward),
+        };
+        cache.get_or_init(|| {
+            // Walk the flows backwards from the zone's vlans (forwards for paths out of
+            // the zone): every vlan reached by at least one edge has such a path.
+            let bit = 1 << zone;
+            let mut stack: Vec<EntityId> = self
+                .zone
+                .iter()
+                .filter(|&(_, z)| z & bit != 0)
+                .map(|(&v, _)| v)
+                .collect();
+            let mut reached: Vec<EntityId> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            while let Some(vlan) = stack.pop() {
+                for edge in edges.get(&vlan).map_or(&[][..], Vec::as_slice) {
+                    if !edge.guarded && seen.insert(edge.vlan) {
+                        reached.push(edge.vlan);
+                        stack.push(edge.vlan);
+                    }
+                }
+            }
+            reached.sort_unstable();
+            reached
+        })
+    }
+
+    /// The flows of a shortest unguarded path from `vlan` to a vlan of one of `zones`,
+    /// for explaining a finding on a map; `None` when there is none.
+    pub fn shortest_unguarded_path(&self, vlan: EntityId, zones: Zones) -> Option<Vec<EntityId>> {
+        let mut came_by: HashMap<EntityId, (EntityId, EntityId)> = HashMap::new();
+        let mut queue = VecDeque::from([vlan]);
+        while let Some(at) = queue.pop_front() {
+            let mut edges: Vec<&Edge> = self
+                .forward
+                .get(&at)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .filter(|e| !e.guarded)
+                .collect();
+            edges.sort_by_key(|e| e.flow);
+            for edge in edges {
+                if came_by.contains_key(&edge.vlan) {
+                    continue;
+                }
+                came_by.insert(edge.vlan, (at, edge.flow));
+                if self.zone.get(&edge.vlan).is_some_and(|z| z & zones != 0) {
+                    let mut flows = vec![edge.flow];
+                    let mut back = at;
+                    while back != vlan {
+                        let Some(&(previous, flow)) = came_by.get(&back) else {
+                            break;
+                        };
+                        flows.push(flow);
+                        back = previous;
+                    }
+                    flows.reverse();
+                    return Some(flows);
+                }
+                queue.push_back(edge.vlan);
+            }
+        }
+        None
+    }
 }
 
 /// WARD-010: two vlans share an 802.1Q id.

@@ -536,25 +536,30 @@ impl<'s> Converter<'_, 's> {
             )),
             (ValueKind::Bool(b), Type::Bool) => Ok(Val::Bool(*b)),
             (ValueKind::Date(d), Type::Date) => Ok(Val::Date(*d)),
-            (ValueKind::Ident(word), Type::Enum(values)) => match values
-                .iter()
-                .find(|v| **v == *word)
-            {
-                Some(v) => Ok(Val::Enum(v)),
-                None => {
-                    let finding = Finding::language(
-                        Code::InvalidValue,
-                        value.span,
-                        "unknown value",
-                        format!("`{word}` is not a valid `{}`", field.name),
-                    );
-                    Err(Some(match closest(word, values.iter().copied()) {
-                        Some(s) => finding
-                            .with_help(format!("did you mean `{s}`? expected {}", describe(ty))),
-                        None => finding.with_help(format!("expected {}", describe(ty))),
-                    }))
+            (ValueKind::Ident(word), Type::Enum(values)) => {
+                match values.iter().find(|v| **v == *word) {
+                    Some(v) => Ok(Val::Enum(v)),
+                    None => {
+                        let finding = Finding::language(
+                            Code::InvalidValue,
+                            value.span,
+                            "unknown value",
+                            format!("`{word}` is not a valid `{}`", field.name),
+                        );
+                        // Inside an either-type (`patch_available`: a date or `none`) the
+                        // help names both halves, not only the enum the word was tried as.
+                        let expected = match field.ty {
+                            Type::Either(..) => describe(field.ty),
+                            _ => describe(ty),
+                        };
+                        Err(Some(match closest(word, values.iter().copied()) {
+                            Some(s) => finding
+                                .with_help(format!("did you mean `{s}`? expected {expected}")),
+                            None => finding.with_help(format!("expected {expected}")),
+                        }))
+                    }
                 }
-            },
+            }
             (ValueKind::Ident(word), Type::Ref(kinds)) => {
                 let at = self.at.clone();
                 self.references.push(Reference {

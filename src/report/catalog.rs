@@ -1,12 +1,28 @@
-//! The policy catalog as `wardline policies` and `wardline explain` show it.
+//! The policy catalog as `wardline policies` and `wardline explain` show it. The list
+//! shows each policy's effective severity: declared, then `[severity]`, then capped by a
+//! pack that is not enforced, as a check would report it.
 
 use std::fmt::Write;
 
 use serde::Serialize;
 
+use crate::config::Config;
+use crate::finding::Severity;
 use crate::policy::{Policy, PolicySet};
 
-pub fn table(set: &PolicySet) -> String {
+fn effective(set: &PolicySet, policy: &Policy, config: &Config) -> Severity {
+    set.severity_of(policy, &config.severity, &config.enforce)
+}
+
+fn enforced(pack: &crate::policy::Pack, config: &Config) -> bool {
+    config
+        .enforce
+        .get(&pack.id)
+        .copied()
+        .unwrap_or(pack.enforce)
+}
+
+pub fn table(set: &PolicySet, config: &Config) -> String {
     let rows: Vec<[String; 6]> = set
         .policies
         .iter()
@@ -14,7 +30,7 @@ pub fn table(set: &PolicySet) -> String {
             [
                 p.rule.id.clone(),
                 p.rule.name.clone(),
-                p.severity.as_str().to_owned(),
+                effective(set, p, config).as_str().to_owned(),
                 p.rule.pack.clone(),
                 p.title.clone(),
                 p.rule.cite.join("; "),
@@ -41,7 +57,7 @@ pub fn table(set: &PolicySet) -> String {
         let _ = writeln!(out, "{}", line.trim_end());
     }
     for pack in &set.packs {
-        let enforced = if pack.enforce {
+        let enforced = if enforced(pack, config) {
             "enforced"
         } else {
             "advisory: findings capped at warning unless `[packs.{id}] enforce = true`"
@@ -62,7 +78,9 @@ pub fn table(set: &PolicySet) -> String {
 struct Entry<'a> {
     id: &'a str,
     name: &'a str,
+    /// Effective, as a check reports it.
     severity: &'static str,
+    declared_severity: &'static str,
     pack: &'a str,
     #[serde(rename = "for")]
     kind: &'static str,
@@ -71,14 +89,15 @@ struct Entry<'a> {
     waivable: bool,
 }
 
-pub fn json(set: &PolicySet) -> String {
+pub fn json(set: &PolicySet, config: &Config) -> String {
     let entries: Vec<Entry> = set
         .policies
         .iter()
         .map(|p| Entry {
             id: &p.rule.id,
             name: &p.rule.name,
-            severity: p.severity.as_str(),
+            severity: effective(set, p, config).as_str(),
+            declared_severity: p.severity.as_str(),
             pack: &p.rule.pack,
             kind: p.kind.as_str(),
             title: &p.title,

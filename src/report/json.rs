@@ -52,6 +52,7 @@ struct Entities {
     safeguard: usize,
     vulnerability: usize,
     waiver: usize,
+    decision: usize,
     organization: usize,
 }
 
@@ -145,6 +146,7 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
                 safeguard: report.count_of(Kind::Safeguard),
                 vulnerability: report.count_of(Kind::Vulnerability),
                 waiver: report.count_of(Kind::Waiver),
+                decision: report.count_of(Kind::Decision),
                 organization: report.count_of(Kind::Organization),
             },
         },

@@ -5,11 +5,19 @@ use predicates::prelude::*;
 
 use crate::support::{AS_OF, failed_check, fixtures, wardline, write};
 
+/// An organization that meets every in-force organization policy, so a small inventory's
+/// only findings are the advisory NPRM ones.
+const ORGANIZATION: &str = "organization acme-health { security_officer = \"Dana\" risk_analysis_reviewed = 2026-06-01 contingency_plan = 2026-06-01 compliance_audit = 2026-06-01 }\n";
+
 #[test]
 fn exit_codes_follow_the_spec() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "a.ward", "vendor acme { label = \"Acme\" }\n");
-    // Only NPRM warnings (no organization block): below the default `fail_on`.
+    write(
+        dir.path(),
+        "a.ward",
+        format!("{ORGANIZATION}vendor acme {{ label = \"Acme\" }}\n"),
+    );
+    // Only NPRM warnings: below the default `fail_on`.
     wardline()
         .args(["check", "--as-of", AS_OF])
         .arg(dir.path())
@@ -80,7 +88,7 @@ fn root_is_found_from_a_subdirectory_and_globs_apply() {
     write(
         dir.path(),
         "inventory/site/a.ward",
-        "vendor acme { label = \"Acme\" }\n",
+        format!("{ORGANIZATION}vendor acme {{ label = \"Acme\" }}\n"),
     );
     write(
         dir.path(),
@@ -152,7 +160,11 @@ fn bad_arguments_exit_2() {
 fn as_of_flag_wins_over_the_configuration() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "wardline.toml", "as_of = 2020-01-01\n");
-    write(dir.path(), "a.ward", "vendor acme { }\n");
+    write(
+        dir.path(),
+        "a.ward",
+        format!("{ORGANIZATION}vendor acme {{ }}\n"),
+    );
     wardline()
         .args(["check", "--format", "json", "--as-of", AS_OF])
         .arg(dir.path())
@@ -200,9 +212,38 @@ fn policies_lists_the_catalog() {
         .output()
         .unwrap();
     let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 32);
+    assert_eq!(list.as_array().unwrap().len(), 53);
     assert_eq!(list[0]["id"], "HIPAA-101");
     assert_eq!(list[0]["for"], "device");
+    // The effective severity: NPRM is advisory by default, and configuration changes it.
+    let nprm = |list: &serde_json::Value| {
+        let entry = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == "NPRM-201")
+            .unwrap();
+        (
+            entry["severity"].clone(),
+            entry["declared_severity"].clone(),
+        )
+    };
+    assert_eq!(nprm(&list), ("warning".into(), "error".into()));
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "wardline.toml",
+        "[packs.nprm]\nenforce = true\n[severity]\nHIPAA-101 = \"warning\"\n",
+    );
+    write(dir.path(), "a.ward", "vendor acme { }\n");
+    let output = wardline()
+        .args(["policies", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(nprm(&list), ("error".into(), "error".into()));
+    assert_eq!(list[0]["severity"], "warning");
 }
 
 #[test]

@@ -161,3 +161,49 @@ fn references_are_followed_and_compare_by_name() {
         "no vlan, no path"
     );
 }
+
+#[test]
+fn v2_functions_on_a_real_inventory() {
+    let outcome = fixture();
+    // stale(d, n): null, future, or more than n months old; exactly n months is not stale.
+    assert!(holds(&outcome, "pump-02", "stale(patch.last, 12)"));
+    assert!(holds(&outcome, "pump-01", "stale(patch.last, 12)"));
+    assert!(!holds(&outcome, "pump-01", "stale(patch.last, 22)"));
+    assert!(!holds(&outcome, "pump-01", "stale(2025-11-29, 12)"));
+    assert!(holds(&outcome, "pump-01", "stale(2025-11-28, 12)"));
+    assert!(holds(&outcome, "pump-01", "stale(2026-11-30, 12)"));
+    assert!(
+        !holds(
+            &outcome,
+            "pump-01",
+            "stale(2026-11-29, -9223372036854775807)"
+        ),
+        "an overflowing due date is null, and null is never before as_of"
+    );
+    // unguarded_path over a list of zones, unguarded_from the other way.
+    assert!(holds(
+        &outcome,
+        "pump-01",
+        "unguarded_path([\"guest\", \"ehr\"])"
+    ));
+    assert!(!holds(
+        &outcome,
+        "pump-01",
+        "unguarded_path([\"guest\", \"iot\"])"
+    ));
+    assert!(!holds(&outcome, "pump-01", "unguarded_from(\"ehr\")"));
+    // No decision is written in this inventory.
+    assert!(!holds(
+        &outcome,
+        "pump-01",
+        "decided(\"encryption_at_rest\")"
+    ));
+    assert_eq!(
+        shows(
+            &outcome,
+            "pump-01",
+            "add_days(patch.last, 9223372036854775807)"
+        ),
+        "unknown"
+    );
+}

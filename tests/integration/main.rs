@@ -6,6 +6,7 @@
     reason = "tests fail by panicking"
 )]
 
+mod audit;
 mod cli;
 mod expressions;
 mod hostile;

@@ -186,15 +186,157 @@ vulnerability v1 {{ affects = [ct, pump-01] severity = high identified = 2026-11
 
 #[test]
 fn unguarded_reachability_follows_multi_hop_paths() {
-    let outcome = inventory(&format!("{BASE}\ndevice pump-01 {{ model = pump }}\n"));
-    let reach =
-        |vlan: &str| outcome.inventory.reach[outcome.inventory.lookup(vlan).unwrap().index()];
-    let ehr = wardline::model::network::zone_bit("ehr").unwrap();
+    use wardline::model::network::{Direction, zone_bit};
+    let extra = "safeguard nightly { kind = backup covers = [core] }\n\
+                 vlan lobby { id = 50 zone = guest }\n\
+                 flow lobby-core { from = lobby to = core ports = any via = [nightly] }\n";
+    let outcome = inventory(&format!(
+        "{BASE}\n{extra}device pump-01 {{ model = pump }}\n"
+    ));
+    let inventory = &outcome.inventory;
+    let id = |name: &str| inventory.lookup(name).unwrap();
+    let network = inventory.network();
+    let to = |vlan: &str, zone: &str| {
+        network.unguarded(id(vlan), zone_bit(zone).unwrap(), Direction::To)
+    };
+    let from = |vlan: &str, zone: &str| {
+        network.unguarded(id(vlan), zone_bit(zone).unwrap(), Direction::From)
+    };
     // imaging → core → ehr, no flow guarded.
-    assert_ne!(reach("imaging").unguarded & ehr, 0);
-    // guest → ehr only through a firewall: reachable, but not unguarded.
-    assert_ne!(reach("guest").any & ehr, 0);
-    assert_eq!(reach("guest").unguarded & ehr, 0);
+    assert!(to("imaging", "ehr"));
+    // guest → ehr only through a firewall: not unguarded.
+    assert!(!to("guest", "ehr"));
+    // lobby → core → ehr: a backup in `via` guards nothing (v2).
+    assert!(to("lobby", "ehr"));
+    assert!(from("ehr", "guest") && from("core", "guest") && !from("imaging", "guest"));
     // ehr has no outgoing flow: it reaches nothing, not even itself.
-    assert_eq!(reach("ehr").any, 0);
+    assert!(!to("ehr", "ehr"));
+    let path = network.shortest_unguarded_path(id("lobby"), zone_bit("ehr").unwrap());
+    let names: Vec<&str> = path
+        .unwrap()
+        .into_iter()
+        .map(|f| inventory.entity(f).name.as_str())
+        .collect();
+    assert_eq!(names, ["lobby-core", "core-ehr"]);
+    assert_eq!(
+        network.shortest_unguarded_path(id("guest"), zone_bit("ehr").unwrap()),
+        None
+    );
+}
+
+#[test]
+fn os_names_are_compared_normalized_and_unknown_ones_get_a_hint() {
+    let outcome = inventory(
+        "vendor acme { }\n\
+         model ct { vendor = acme os { name = \"Acme OS\" version = \"2\" end_of_support = 2024-01-01 } }\n\
+         device spaced { model = ct os { name = \"acme os \" version = \"2\" } }\n\
+         device other { model = ct os { name = \"Acme OS\" version = \"3\" } }\n\
+         device cyrillic { model = ct os { name = \"Windows \u{425}P\" version = \"SP3\" } }\n\
+         device pdf { model = ct os { name = \"Windows\u{202c} XP\" version = \"SP3\" } }\n\
+         device typo { model = ct os { name = \"Windows7\" } }\n",
+    );
+    // A case or trailing-space difference keeps the model's date; another version does not.
+    assert_eq!(
+        get(&outcome, "spaced", "end_of_support"),
+        date("2024-01-01").as_ref()
+    );
+    assert_eq!(get(&outcome, "other", "end_of_support"), None);
+    // U+202C is a format character: removed, the name is Windows XP.
+    assert_eq!(
+        get(&outcome, "pdf", "end_of_support"),
+        date("2014-04-08").as_ref()
+    );
+    // A Cyrillic letter is not a Latin one: no row, so no date, and a hint.
+    assert_eq!(get(&outcome, "cyrillic", "end_of_support"), None);
+    assert_eq!(
+        get(&outcome, "cyrillic", "os_catalog_hint"),
+        Some(&Val::Str("Windows XP".into()))
+    );
+    assert_eq!(
+        get(&outcome, "typo", "os_catalog_hint"),
+        Some(&Val::Str("Windows 7".into()))
+    );
+    assert_eq!(get(&outcome, "pdf", "os_catalog_hint"), None);
+}
+
+#[test]
+fn v2_facts() {
+    let outcome = inventory(
+        r#"
+vendor hvac { remote_access = true }
+vendor servicer { }
+vendor refuser { ephi_access = false }
+vendor cloud { ephi_access = true }
+model pump { vendor = servicer connectivity = [bluetooth] os { name = "Ubuntu" version = "24.04" } }
+model desk { vendor = servicer }
+vlan med { id = 30 zone = medical }
+vlan iot { id = 40 zone = iot }
+vlan guest { id = 50 zone = guest }
+flow med-iot { from = med to = iot ports = any }
+flow guest-iot { from = guest to = iot ports = any ephi = true }
+flow iot-guest { from = iot to = guest ports = any }
+safeguard fw { kind = firewall covers = [med] verified = 2025-11-29 }
+safeguard old-acl { kind = acl covers = [med] verified = 2025-11-28 }
+safeguard future { kind = nac covers = [med] verified = 2026-12-01 }
+safeguard jump { kind = jump_host covers = [med] }
+safeguard nightly { kind = backup covers = [med] verified = 2026-11-01 }
+device pump-01 { model = pump vlan = med ephi = [store] serviced_by = [servicer, refuser] }
+device desk-01 { model = desk ephi = [] serviced_by = [hvac] connectivity = [ethernet] }
+decision current { spec = auto_logoff applies = [pump] rationale = "r" approved_by = "CISO" approved = 2026-01-01 review_by = 2026-11-29 }
+decision lapsed { spec = auto_logoff applies = [pump-01] rationale = "r" approved_by = "CISO" approved = 2025-01-01 review_by = 2026-11-28 }
+decision early { spec = auto_logoff applies = [med-iot] rationale = "r" approved_by = "CISO" approved = 2026-11-30 }
+decision for-vlan { spec = encryption_in_transit applies = [med] rationale = "r" approved_by = "CISO" approved = 2026-11-29 }
+vulnerability none-yet { affects = [pump] severity = high identified = 2026-10-01 patch_available = none }
+vulnerability later { affects = [pump] severity = high identified = 2026-10-01 patch_available = 2026-11-01 }
+vulnerability earlier { affects = [pump] severity = high identified = 2026-10-01 patch_available = 2026-01-01 remediated = 2026-11-29 }
+vulnerability plain { affects = [pump] severity = high identified = 2026-10-01 remediated = 2026-11-30 }
+"#,
+    );
+    let bool_of = |entity: &str, fact: &str| match get(&outcome, entity, fact) {
+        Some(Val::Bool(b)) => *b,
+        other => panic!("{entity}.{fact} = {other:?}"),
+    };
+    // Business associates: ePHI makes one, remote access alone does not.
+    assert!(bool_of("servicer", "business_associate") && bool_of("servicer", "services_ephi"));
+    assert!(!bool_of("refuser", "business_associate") && bool_of("refuser", "services_ephi"));
+    assert!(!bool_of("hvac", "business_associate") && !bool_of("hvac", "services_ephi"));
+    assert!(bool_of("cloud", "business_associate") && !bool_of("cloud", "services_ephi"));
+    // Safeguards: current through exactly 12 months, not before `verified`.
+    assert!(bool_of("fw", "current") && bool_of("fw", "restricting") && bool_of("fw", "guarding"));
+    assert!(!bool_of("old-acl", "current") && !bool_of("future", "current"));
+    assert!(!bool_of("jump", "restricting") && bool_of("jump", "guarding"));
+    assert!(!bool_of("nightly", "guarding"));
+    // Connectivity is inherited; on_lan follows it; general-purpose OS from the name.
+    assert!(!bool_of("pump-01", "on_lan") && bool_of("desk-01", "on_lan"));
+    assert!(bool_of("pump-01", "general_purpose_os") && !bool_of("desk-01", "general_purpose_os"));
+    assert!(bool_of("pump-01", "ephi_device") && !bool_of("desk-01", "ephi_device"));
+    // Decisions in effect from `approved` through `review_by`, via device, model or vlan.
+    assert!(bool_of("current", "in_effect") && !bool_of("lapsed", "in_effect"));
+    assert!(!bool_of("early", "in_effect") && bool_of("for-vlan", "in_effect"));
+    assert_eq!(
+        names(&outcome, get(&outcome, "pump-01", "decisions")),
+        ["current", "for-vlan"]
+    );
+    assert_eq!(
+        names(&outcome, get(&outcome, "med-iot", "decisions")),
+        ["for-vlan"]
+    );
+    // Flows carry ePHI when stated, else when an end holds an ePHI device.
+    assert!(bool_of("med-iot", "carries_ephi") && bool_of("guest-iot", "carries_ephi"));
+    assert!(!bool_of("iot-guest", "carries_ephi"));
+    // Patch clocks: none without a fix, the later of identification and release.
+    assert_eq!(get(&outcome, "none-yet", "patch_clock"), None);
+    assert_eq!(
+        get(&outcome, "later", "patch_clock"),
+        date("2026-11-01").as_ref()
+    );
+    assert_eq!(
+        get(&outcome, "earlier", "patch_clock"),
+        date("2026-10-01").as_ref()
+    );
+    assert_eq!(
+        get(&outcome, "plain", "patch_clock"),
+        date("2026-10-01").as_ref()
+    );
+    assert!(!bool_of("earlier", "unresolved") && bool_of("plain", "unresolved"));
 }

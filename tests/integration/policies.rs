@@ -9,109 +9,312 @@ use crate::support::{
     AS_OF, case_dirs, check_dir, check_policy, failed_check, fixtures, human, json, wardline, write,
 };
 
-/// POLICIES.md §4: id, name, severity, for.
-const CATALOG: &[(&str, &str, &str, &str)] = &[
-    ("HIPAA-101", "ephi-use-undeclared", "error", "device"),
-    ("HIPAA-102", "os-unrecorded", "error", "device"),
-    ("HIPAA-103", "patch-status-unrecorded", "error", "device"),
-    ("HIPAA-104", "segment-unrecorded", "error", "device"),
+/// POLICIES.md §4 v2: id, name, severity, for, waivable.
+const CATALOG: &[(&str, &str, &str, &str, bool)] = &[
+    ("HIPAA-101", "ephi-use-undeclared", "error", "device", true),
+    ("HIPAA-102", "os-unrecorded", "error", "device", true),
+    (
+        "HIPAA-103",
+        "patch-status-unrecorded",
+        "error",
+        "device",
+        true,
+    ),
+    ("HIPAA-104", "segment-unrecorded", "error", "device", true),
     (
         "HIPAA-105",
         "unpatchable-without-safeguard",
         "error",
         "device",
+        true,
     ),
-    ("HIPAA-106", "residual-risk-undocumented", "error", "device"),
-    ("HIPAA-107", "risk-review-overdue", "warning", "device"),
+    (
+        "HIPAA-106",
+        "residual-risk-undocumented",
+        "error",
+        "device",
+        true,
+    ),
+    (
+        "HIPAA-107",
+        "risk-review-overdue",
+        "warning",
+        "device",
+        true,
+    ),
     (
         "HIPAA-108",
         "patch-status-contradicts-support",
         "warning",
         "device",
+        true,
     ),
-    ("HIPAA-110", "ephi-on-open-segment", "warning", "device"),
-    ("HIPAA-111", "unguarded-path-to-ehr", "warning", "device"),
+    (
+        "HIPAA-109",
+        "end-of-support-unknown",
+        "warning",
+        "device",
+        true,
+    ),
+    (
+        "HIPAA-110",
+        "ephi-on-open-segment",
+        "warning",
+        "device",
+        true,
+    ),
+    (
+        "HIPAA-111",
+        "unguarded-path-to-ehr",
+        "warning",
+        "device",
+        true,
+    ),
+    (
+        "HIPAA-112",
+        "unguarded-path-from-open-zone",
+        "warning",
+        "device",
+        true,
+    ),
     (
         "HIPAA-120",
         "business-associate-without-baa",
         "error",
         "vendor",
+        false,
     ),
-    ("HIPAA-121", "baa-expired", "error", "vendor"),
-    ("HIPAA-122", "mds2-missing", "warning", "model"),
+    ("HIPAA-121", "baa-expired", "error", "vendor", false),
+    ("HIPAA-122", "mds2-missing", "warning", "model", true),
+    (
+        "HIPAA-123",
+        "claims-contradict-mds2",
+        "warning",
+        "device",
+        true,
+    ),
     (
         "HIPAA-130",
         "transmission-encryption-undocumented",
-        "warning",
+        "error",
         "device",
+        true,
     ),
     (
         "HIPAA-131",
         "storage-encryption-undocumented",
+        "error",
+        "device",
+        true,
+    ),
+    (
+        "HIPAA-132",
+        "audit-logging-missing",
+        "error",
+        "device",
+        true,
+    ),
+    ("HIPAA-133", "audit-log-unreviewed", "error", "device", true),
+    (
+        "HIPAA-134",
+        "ephi-flow-unencrypted",
+        "warning",
+        "flow",
+        true,
+    ),
+    (
+        "HIPAA-135",
+        "malware-protection-undocumented",
         "warning",
         "device",
+        true,
     ),
-    ("HIPAA-132", "audit-logging-missing", "warning", "device"),
-    ("HIPAA-140", "disposal-unrecorded", "error", "device"),
+    ("HIPAA-140", "disposal-unrecorded", "error", "device", false),
+    (
+        "HIPAA-141",
+        "asset-accountability-unrecorded",
+        "warning",
+        "device",
+        true,
+    ),
     (
         "HIPAA-150",
         "vendor-remote-access-unrecorded",
         "warning",
         "device",
+        true,
+    ),
+    (
+        "HIPAA-151",
+        "vendor-remote-access-without-mfa",
+        "warning",
+        "vendor",
+        true,
+    ),
+    (
+        "HIPAA-160",
+        "shared-or-default-credentials",
+        "error",
+        "device",
+        true,
+    ),
+    (
+        "HIPAA-161",
+        "access-controls-unrecorded",
+        "warning",
+        "device",
+        true,
+    ),
+    (
+        "HIPAA-162",
+        "auto-logoff-undocumented",
+        "warning",
+        "device",
+        true,
+    ),
+    (
+        "HIPAA-163",
+        "emergency-access-missing",
+        "error",
+        "device",
+        true,
+    ),
+    (
+        "HIPAA-170",
+        "risk-analysis-missing",
+        "error",
+        "organization",
+        false,
+    ),
+    (
+        "HIPAA-171",
+        "risk-analysis-stale",
+        "warning",
+        "organization",
+        true,
+    ),
+    (
+        "HIPAA-172",
+        "security-officer-unnamed",
+        "error",
+        "organization",
+        false,
+    ),
+    (
+        "HIPAA-173",
+        "evaluation-overdue",
+        "warning",
+        "organization",
+        true,
+    ),
+    ("HIPAA-180", "backup-missing", "error", "device", true),
+    (
+        "HIPAA-181",
+        "contingency-plan-missing",
+        "error",
+        "organization",
+        false,
+    ),
+    (
+        "HIPAA-190",
+        "known-vulnerability-unmitigated",
+        "error",
+        "vulnerability",
+        true,
     ),
     (
         "NPRM-201",
         "asset-inventory-review-overdue",
         "error",
         "organization",
+        true,
     ),
     (
         "NPRM-202",
         "network-map-review-overdue",
         "error",
         "organization",
+        true,
     ),
-    ("NPRM-203", "segmentation-required", "error", "device"),
-    ("NPRM-204", "encryption-at-rest-required", "error", "device"),
+    ("NPRM-203", "segmentation-required", "error", "device", true),
+    (
+        "NPRM-204",
+        "encryption-at-rest-required",
+        "error",
+        "device",
+        true,
+    ),
     (
         "NPRM-205",
         "encryption-in-transit-required",
         "error",
         "device",
+        true,
     ),
-    ("NPRM-206", "mfa-required", "error", "device"),
+    ("NPRM-206", "mfa-required", "error", "device", true),
     (
         "NPRM-207",
         "critical-patch-overdue",
         "error",
         "vulnerability",
+        true,
     ),
-    ("NPRM-208", "high-patch-overdue", "error", "vulnerability"),
+    (
+        "NPRM-208",
+        "high-patch-overdue",
+        "error",
+        "vulnerability",
+        true,
+    ),
     (
         "NPRM-209",
         "vulnerability-scan-overdue",
         "error",
         "organization",
+        true,
     ),
     (
         "NPRM-210",
         "penetration-test-overdue",
         "error",
         "organization",
+        true,
     ),
-    ("NPRM-211", "ba-verification-overdue", "error", "vendor"),
-    ("NPRM-212", "unguarded-path-to-ehr", "error", "device"),
+    (
+        "NPRM-211",
+        "ba-verification-overdue",
+        "error",
+        "vendor",
+        true,
+    ),
+    ("NPRM-212", "unguarded-path-to-ehr", "error", "device", true),
     (
         "NPRM-213",
         "compliance-audit-overdue",
         "error",
         "organization",
+        true,
     ),
     (
         "NPRM-214",
         "risk-analysis-review-overdue",
         "error",
         "organization",
+        true,
+    ),
+    (
+        "NPRM-215",
+        "unguarded-path-from-open-zone",
+        "error",
+        "device",
+        true,
+    ),
+    (
+        "NPRM-216",
+        "asset-record-incomplete",
+        "error",
+        "device",
+        true,
     ),
 ];
 
@@ -126,7 +329,7 @@ const DOC_HEADINGS: [&str; 5] = [
 #[test]
 fn builtin_packs_hold_exactly_the_catalog() {
     let set = PolicySet::builtin().unwrap_or_else(|errors| panic!("{errors:#?}"));
-    let loaded: Vec<(&str, &str, &str, &str)> = set
+    let loaded: Vec<(&str, &str, &str, &str, bool)> = set
         .policies
         .iter()
         .map(|p| {
@@ -135,6 +338,7 @@ fn builtin_packs_hold_exactly_the_catalog() {
                 p.rule.name.as_str(),
                 p.severity.as_str(),
                 p.kind.as_str(),
+                p.waivable,
             )
         })
         .collect();
@@ -158,11 +362,25 @@ fn builtin_packs_hold_exactly_the_catalog() {
                 .unwrap_or_else(|| panic!("{} docs lack `{heading}` (in order)", policy.rule.id));
             at += found + heading.len();
         }
-        assert!(
-            policy.docs.contains("```ward"),
-            "{} docs lack a ward example",
-            policy.rule.id
-        );
+        let example = policy
+            .docs
+            .split("```ward")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .unwrap_or_else(|| panic!("{} docs lack a ward example", policy.rule.id));
+        let (_, errors) = wardline::syntax::parse(wardline::source::FileId(0), example);
+        assert!(errors.is_empty(), "{}: {errors:#?}", policy.rule.id);
+        // Uncertainty about a paragraph number belongs in the docs, never in `cite`.
+        for cite in &policy.rule.cite {
+            let lower = cite.to_lowercase();
+            assert!(
+                !["unverified", "uncertain", "secondary", "?"]
+                    .iter()
+                    .any(|w| lower.contains(w)),
+                "{} cite carries a doubt: {cite}",
+                policy.rule.id
+            );
+        }
     }
     assert!(set.pack("hipaa").unwrap().enforce);
     assert!(!set.pack("nprm").unwrap().enforce);

@@ -214,3 +214,42 @@ fn mutated_corpus_never_panics_and_spans_stay_in_bounds() {
         "too few mutants reached policy evaluation ({evaluated}) to exercise it"
     );
 }
+
+/// A pack's expressions nest at most 64 levels, whatever the shape; the binary reports
+/// the policy file and exits 2 instead of overflowing its stack.
+#[test]
+fn deeply_nested_pack_expressions_are_an_error_not_a_stack_overflow() {
+    use crate::support::{failed_check, write};
+    for require in [
+        "not ".repeat(9_000) + "active",
+        "(".repeat(9_000) + "active" + &")".repeat(9_000),
+        "exists(".repeat(9_000) + "name" + &")".repeat(9_000),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "wardline.toml",
+            "[policies]\nextra = [\"local\"]\n",
+        );
+        write(
+            dir.path(),
+            "local/pack.toml",
+            "pack = \"local\"\ntitle = \"Local\"\nstatus = \"local\"\nenforce = true\n",
+        );
+        write(
+            dir.path(),
+            "local/LOCAL-001-deep.toml",
+            format!(
+                "id = \"LOCAL-001\"\nname = \"deep\"\ntitle = \"t\"\nseverity = \"error\"\ncite = []\nfor = \"device\"\nrequire = \"{require}\"\nmessage = \"m\"\n"
+            ),
+        );
+        write(dir.path(), "a.ward", "vendor acme { }\n");
+        let stderr = failed_check(dir.path());
+        assert!(
+            stderr.contains("expression nests deeper than 64 levels")
+                && stderr.contains("LOCAL-001-deep.toml"),
+            "{}",
+            &stderr[..stderr.len().min(400)]
+        );
+    }
+}
