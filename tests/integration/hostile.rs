@@ -108,7 +108,7 @@ fn strings_from_the_inventory_cannot_inject_escapes_or_workflow_commands() {
     base(
         dir.path(),
         r#"  label = "\u{1b}[2J\u{1b}[31mRAW-ESC"
-  risk { level = low accepted_by = "\u{1b}]8;;https://evil.example/\u{1b}\\link\u{1b}]8;;\u{1b}\\\n::error file=inv.ward,line=1::FAKE" }"#,
+  os { name = "\u{1b}]8;;https://evil.example/\u{1b}\\link\u{1b}]8;;\u{1b}\\\n::error file=inv.ward,line=1::FAKE" }"#,
     );
     let concise = run(&["check", "--format", "concise"], dir.path());
     assert_eq!(concise.code, Some(1));
@@ -442,10 +442,7 @@ fn adversarial_corpus_through_every_format() {
 fn huge_values_are_cut_in_messages() {
     let dir = tempfile::tempdir().unwrap();
     let huge = "x".repeat(100_000);
-    base(
-        dir.path(),
-        &format!("  risk {{ level = low accepted_by = \"{huge}\" }}"),
-    );
+    base(dir.path(), &format!("  os {{ name = \"{huge}\" }}"));
     let run = run(&["check", "--format", "concise"], dir.path());
     assert_eq!(run.code, Some(1));
     let text = String::from_utf8(run.stdout).unwrap();
