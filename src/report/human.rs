@@ -9,15 +9,8 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
 
-use super::{Report, summary_line};
+use super::{Report, closing_lines};
 use crate::finding::{Finding, Label, Severity};
-
-/// How to draw: colours and width are decided by the caller (terminal or test).
-#[derive(Debug, Clone, Copy)]
-pub struct Style {
-    pub color: bool,
-    pub width: usize,
-}
 
 struct Rendered {
     header: String,
@@ -141,7 +134,8 @@ fn to_rendered(report: &Report, finding: &Finding) -> Rendered {
     }
 }
 
-pub fn render(report: &Report, style: Style) -> String {
+pub fn render(report: &Report) -> String {
+    let style = report.options;
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -165,9 +159,6 @@ pub fn render(report: &Report, style: Style) -> String {
         }
         out.push('\n');
     }
-    if report.policies_skipped {
-        let _ = writeln!(out, "{}", super::POLICIES_SKIPPED);
-    }
-    let _ = writeln!(out, "{}", summary_line(report));
+    out.push_str(&closing_lines(report));
     out
 }

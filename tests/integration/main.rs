@@ -8,6 +8,7 @@
 
 mod cli;
 mod expressions;
+mod integrations;
 mod language;
 mod model;
 mod policies;
