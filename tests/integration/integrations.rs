@@ -273,3 +273,38 @@ fn quiet_is_a_render_option() {
     assert_eq!(text.lines().count(), 4, "{text}");
     assert!(!human::render(&report).contains("as of 2026-11-29"));
 }
+
+fn project_file(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+}
+
+/// The hook is declared as CLI.md §6 says; `.ci/pre-commit-test` runs it for real.
+#[test]
+fn pre_commit_hook_is_declared_as_specified() {
+    let hooks = project_file(".pre-commit-hooks.yaml");
+    let lines: Vec<&str> = hooks.lines().map(str::trim).collect();
+    for expected in [
+        "- id: wardline",
+        "entry: wardline check --format concise",
+        "language: rust",
+        r"files: \.(ward|toml)$",
+        "pass_filenames: false",
+    ] {
+        assert!(lines.contains(&expected), "missing `{expected}`");
+    }
+}
+
+#[test]
+fn example_workflow_uses_the_cli_syntax() {
+    let workflow = project_file("examples/github-workflow.yml");
+    for expected in [
+        "wardline check --baseline origin/${{ github.base_ref }} --format github",
+        "wardline check --format sarif > wardline.sarif",
+        "uses: github/codeql-action/upload-sarif@",
+        "wardline diff origin/${{ github.base_ref }} --format markdown",
+        "fetch-depth: 0",
+    ] {
+        assert!(workflow.contains(expected), "missing `{expected}`");
+    }
+    assert!(!workflow.contains('\t'), "YAML forbids tabs");
+}
