@@ -108,13 +108,16 @@ fn policy_suites(report: &Report) -> BTreeMap<String, Vec<Case>> {
             );
             match by_pair.get(&(rule.id.as_str(), Some(entity.name.as_str()))) {
                 Some(finding) => cases.push(failure_case(report, finding, name)),
-                None => cases.push(Case {
-                    name,
-                    classname: format!("{}.{}", rule.pack, rule.id),
-                    file: None,
-                    line: None,
-                    outcome: Outcome::Passed,
-                }),
+                None => {
+                    let at = report.location(entity.name_span);
+                    cases.push(Case {
+                        name,
+                        classname: format!("{}.{}", rule.pack, rule.id),
+                        file: at.as_ref().map(|l| l.file.to_owned()),
+                        line: at.as_ref().map(|l| l.line),
+                        outcome: Outcome::Passed,
+                    });
+                }
             }
         }
     }

@@ -150,7 +150,11 @@ fn taxonomy_object(regulation: Regulation, taxa: &[&Citation]) -> Value {
                 Regulation::Proposed => format!("proposed 45 CFR {}", citation.paragraph),
                 Regulation::Other => citation.paragraph.clone(),
             };
-            json!({"id": citation.paragraph, "name": name, "shortDescription": {"text": name}})
+            json!({
+                "id": citation.paragraph,
+                "name": name,
+                "shortDescription": {"text": citation.text},
+            })
         })
         .collect();
     json!({

@@ -30,6 +30,44 @@ fn assert_valid_sarif(log: &str) {
     assert!(errors.is_empty(), "invalid SARIF:\n{}", errors.join("\n"));
 }
 
+/// Parses `xml` strictly and checks each suite's `tests`, `failures` and `skipped` count
+/// what it holds; returns the number of test cases.
+fn assert_valid_junit(xml: &str) -> usize {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    reader.config_mut().check_end_names = true;
+    let attribute = |e: &quick_xml::events::BytesStart, name: &str| -> usize {
+        let value = e.try_get_attribute(name).unwrap().unwrap();
+        std::str::from_utf8(&value.value).unwrap().parse().unwrap()
+    };
+    let (mut declared, mut counted, mut total) = ([0; 3], [0; 3], 0);
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                b"testsuite" => {
+                    assert_eq!(declared, counted, "a suite's counts");
+                    declared = ["tests", "failures", "skipped"].map(|n| attribute(&e, n));
+                    counted = [0; 3];
+                }
+                b"testcase" => {
+                    counted[0] += 1;
+                    total += 1;
+                }
+                b"failure" => counted[1] += 1,
+                b"skipped" => counted[2] += 1,
+                _ => {}
+            },
+            Event::Text(t) => {
+                t.decode().unwrap();
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(declared, counted, "the last suite's counts");
+    total
+}
+
 #[test]
 fn every_format_is_pinned_on_the_example() {
     let outcome = check_dir(&riverside());
@@ -42,7 +80,11 @@ fn every_format_is_pinned_on_the_example() {
     insta::assert_snapshot!("riverside-sarif", log);
     insta::assert_snapshot!("riverside-github", github::render(&report));
     insta::assert_snapshot!("riverside-github-summary", github::step_summary(&report));
-    insta::assert_snapshot!("riverside-junit", junit::render(&report));
+    let xml = junit::render(&report);
+    // One test case per (policy, entity) judged.
+    let judged: usize = outcome.tallies.iter().map(|t| t.judged.len()).sum();
+    assert_eq!(assert_valid_junit(&xml), judged);
+    insta::assert_snapshot!("riverside-junit", xml);
 }
 
 #[test]
@@ -85,6 +127,24 @@ fn sarif_columns_are_utf16_code_units() {
     assert_eq!(region["startColumn"], utf16);
     assert_eq!(region["endColumn"], utf16 + 4);
     assert_eq!(utf16, text[..column].chars().count() + 3);
+}
+
+#[test]
+fn machine_formats_do_not_depend_on_the_thread_count() {
+    for format in ["sarif", "junit", "github"] {
+        let run = |threads: &str| {
+            wardline()
+                .args(["check", "--format", format, "--threads", threads])
+                .arg(riverside())
+                .output()
+                .unwrap()
+                .stdout
+        };
+        let first = run("1");
+        assert!(!first.is_empty());
+        assert_eq!(first, run("2"), "{format}");
+        assert_eq!(first, run("4"), "{format}");
+    }
 }
 
 /// A configuration error: every machine format still writes a document carrying it.
@@ -141,6 +201,7 @@ fn tool_errors_are_carried_by_every_machine_format() {
     assert!(annotations.contains("unknown field `fail_onn`"));
 
     let junit = run("junit");
+    assert_valid_junit(&junit);
     assert!(junit.contains("<testsuite name=\"wardline\" tests=\"1\" failures=\"0\" errors=\"1\""));
     assert!(
         junit.contains("<error message=\"unknown field `fail_onn`"),
@@ -260,6 +321,7 @@ fn hostile_text_stays_valid_sarif_and_xml() {
         "inv%2C%20a%3Ab%25.ward"
     );
     let xml = junit::render(&report);
+    assert_valid_junit(&xml);
     assert!(!xml.chars().any(|c| c.is_control() && c != '\n'), "{xml}");
     assert!(xml.contains("file=\"inv, a:b%.ward\""));
 }
