@@ -256,13 +256,13 @@ fn judge(args: &CheckArgs) -> Result<(check::Outcome, FailOn), Failure> {
 
 fn write_report(report: &Report, format: Format, out: &mut impl Write) -> std::io::Result<()> {
     let text = match format {
-        // JSON streams out: a large report is never held in memory as one string.
+        // The large formats stream out: a report is never held in memory as one string.
         Format::Json => return report::json::write(report, out),
+        Format::Sarif => return report::sarif::write(report, out),
+        Format::Junit => return report::junit::write(report, out),
         Format::Human => human::render(report),
         Format::Concise => report::concise::render(report),
-        Format::Sarif => report::sarif::render(report),
         Format::Github => github::render(report),
-        Format::Junit => report::junit::render(report),
     };
     out.write_all(text.as_bytes())
 }

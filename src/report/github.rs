@@ -97,11 +97,12 @@ fn error_annotation(error: &ToolError) -> String {
         }
     }
     properties.push("title=wardline".to_owned());
-    let message = match &error.help {
-        Some(help) => format!("{}\nhelp: {help}", error.message),
-        None => error.message.clone(),
-    };
-    format!("::error {}::{}\n", properties.join(","), data(&message))
+    // The line break is ours, so it is encoded after the untrusted parts are escaped.
+    let mut message = data(&error.message);
+    if let Some(help) = &error.help {
+        message.push_str(&format!("%0Ahelp: {}", data(help)));
+    }
+    format!("::error {}::{message}\n", properties.join(","))
 }
 
 pub fn render(report: &Report) -> String {

@@ -8,10 +8,12 @@
 //! allowed as character references); U+FFFE and U+FFFF are escaped the same way.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io;
 
 use super::{POLICIES_SKIPPED, Report, ToolError};
 use crate::finding::Finding;
+use crate::policy::evaluate::Tally;
 use crate::text::escape_controls;
 
 /// Text safe in XML 1.0 content and attribute values.
@@ -81,47 +83,106 @@ fn failure_case(report: &Report, finding: &Finding, name: String) -> Case {
     }
 }
 
-/// The policy suites, by pack id: every judged pair, failing or not.
-fn policy_suites(report: &Report) -> BTreeMap<String, Vec<Case>> {
-    let mut by_pair: HashMap<(&str, Option<&str>), &Finding> = HashMap::new();
-    for finding in report.findings {
-        let entity = finding.entity.as_ref().map(|e| e.name.as_str());
-        by_pair.insert((finding.rule.id.as_str(), entity), finding);
-    }
-    let mut suites: BTreeMap<String, Vec<Case>> = BTreeMap::new();
-    for tally in report.tallies {
-        let rule = &tally.rule;
-        let cases = suites.entry(rule.pack.clone()).or_default();
-        // A policy on the inventory as a whole (no organization block) judged no entity.
-        if let Some(finding) = by_pair.get(&(rule.id.as_str(), None)) {
-            let name = format!("{} {}: inventory", rule.id, rule.name);
-            cases.push(failure_case(report, finding, name));
-        }
-        for &id in &tally.judged {
-            let entity = report.inventory.entity(id);
-            let name = format!(
-                "{} {}: {} {}",
-                rule.id,
-                rule.name,
-                entity.kind.as_str(),
-                entity.name
-            );
-            match by_pair.get(&(rule.id.as_str(), Some(entity.name.as_str()))) {
-                Some(finding) => cases.push(failure_case(report, finding, name)),
-                None => {
-                    let at = report.location(entity.name_span);
-                    cases.push(Case {
-                        name,
-                        classname: format!("{}.{}", rule.pack, rule.id),
-                        file: at.as_ref().map(|l| l.file.to_owned()),
-                        line: at.as_ref().map(|l| l.line),
-                        outcome: Outcome::Passed,
-                    });
+/// Findings by (policy id, entity name), so each judged pair finds its own.
+type ByPair<'a> = HashMap<(&'a str, Option<&'a str>), &'a Finding>;
+
+/// The cases of one policy: a case for the inventory as a whole when the policy judged it
+/// (no organization block), then one per judged entity, in entity order.
+fn policy_cases<'a>(
+    report: &'a Report<'a>,
+    tally: &'a Tally,
+    by_pair: &'a ByPair<'a>,
+) -> impl Iterator<Item = Case> + 'a {
+    let rule = &tally.rule;
+    let whole = by_pair.get(&(rule.id.as_str(), None)).map(|finding| {
+        let name = format!("{} {}: inventory", rule.id, rule.name);
+        failure_case(report, finding, name)
+    });
+    let entities = tally.judged.iter().map(move |&id| {
+        let entity = report.inventory.entity(id);
+        let name = format!(
+            "{} {}: {} {}",
+            rule.id,
+            rule.name,
+            entity.kind.as_str(),
+            entity.name
+        );
+        match by_pair.get(&(rule.id.as_str(), Some(entity.name.as_str()))) {
+            Some(finding) => failure_case(report, finding, name),
+            None => {
+                let at = report.location(entity.name_span);
+                Case {
+                    name,
+                    classname: format!("{}.{}", rule.pack, rule.id),
+                    file: at.as_ref().map(|l| l.file.to_owned()),
+                    line: at.as_ref().map(|l| l.line),
+                    outcome: Outcome::Passed,
                 }
             }
         }
+    });
+    whole.into_iter().chain(entities)
+}
+
+/// What a suite header declares.
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    skipped: usize,
+}
+
+impl Counts {
+    fn of(cases: &[Case]) -> Counts {
+        let mut counts = Counts::default();
+        for case in cases {
+            counts.tests += 1;
+            match case.outcome {
+                Outcome::Passed => {}
+                Outcome::Failure(..) => counts.failures += 1,
+                Outcome::Error(..) => counts.errors += 1,
+                Outcome::Skipped(..) => counts.skipped += 1,
+            }
+        }
+        counts
     }
-    suites
+
+    /// A pack's counts without building its cases: every judged pair is a case, and
+    /// every finding of the pack's policies is the failure (or skip) of exactly one.
+    fn of_pack(report: &Report, pack: &str, tallies: &[&Tally]) -> Counts {
+        let mut counts = Counts {
+            tests: tallies.iter().map(|t| t.judged.len()).sum(),
+            ..Counts::default()
+        };
+        for finding in report.findings.iter().filter(|f| f.rule.pack == pack) {
+            // A finding about the inventory as a whole has a case of its own.
+            if finding.entity.is_none() {
+                counts.tests += 1;
+            }
+            match finding.waived_by {
+                Some(_) => counts.skipped += 1,
+                None => counts.failures += 1,
+            }
+        }
+        counts
+    }
+
+    fn plus(self, other: Counts) -> Counts {
+        Counts {
+            tests: self.tests + other.tests,
+            failures: self.failures + other.failures,
+            errors: self.errors + other.errors,
+            skipped: self.skipped + other.skipped,
+        }
+    }
+
+    fn attributes(self) -> String {
+        format!(
+            "tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\"",
+            self.tests, self.failures, self.errors, self.skipped
+        )
+    }
 }
 
 fn language_suite(report: &Report) -> Vec<Case> {
@@ -166,92 +227,113 @@ fn error_case(error: &ToolError) -> Case {
     }
 }
 
-fn write_suite(out: &mut String, name: &str, cases: &[Case]) {
-    let count = |f: fn(&Outcome) -> bool| cases.iter().filter(|c| f(&c.outcome)).count();
-    let _ = writeln!(
-        out,
-        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
-        xml(name),
-        cases.len(),
-        count(|o| matches!(o, Outcome::Failure(..))),
-        count(|o| matches!(o, Outcome::Error(..))),
-        count(|o| matches!(o, Outcome::Skipped(..))),
+fn case_xml(case: &Case) -> String {
+    let mut out = format!(
+        "    <testcase name=\"{}\" classname=\"{}\"",
+        xml(&case.name),
+        xml(&case.classname)
     );
-    for case in cases {
-        let _ = write!(
-            out,
-            "    <testcase name=\"{}\" classname=\"{}\"",
-            xml(&case.name),
-            xml(&case.classname)
-        );
-        if let Some(file) = &case.file {
-            let _ = write!(out, " file=\"{}\"", xml(file));
+    if let Some(file) = &case.file {
+        let _ = write!(out, " file=\"{}\"", xml(file));
+    }
+    if let Some(line) = case.line {
+        let _ = write!(out, " line=\"{line}\"");
+    }
+    match &case.outcome {
+        Outcome::Passed => out.push_str("/>\n"),
+        Outcome::Failure(message, kind, body) => {
+            let body: Vec<String> = body.lines().map(xml).collect();
+            let _ = writeln!(
+                out,
+                ">\n      <failure message=\"{}\" type=\"{kind}\">{}</failure>\n    </testcase>",
+                xml(message),
+                body.join("\n")
+            );
         }
-        if let Some(line) = case.line {
-            let _ = write!(out, " line=\"{line}\"");
+        Outcome::Skipped(message) => {
+            let _ = writeln!(
+                out,
+                ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                xml(message)
+            );
         }
-        match &case.outcome {
-            Outcome::Passed => out.push_str("/>\n"),
-            Outcome::Failure(message, kind, body) => {
-                let body: Vec<String> = body.lines().map(xml).collect();
-                let _ = writeln!(
-                    out,
-                    ">\n      <failure message=\"{}\" type=\"{kind}\">{}</failure>\n    </testcase>",
-                    xml(message),
-                    body.join("\n")
-                );
-            }
-            Outcome::Skipped(message) => {
-                let _ = writeln!(
-                    out,
-                    ">\n      <skipped message=\"{}\"/>\n    </testcase>",
-                    xml(message)
-                );
-            }
-            Outcome::Error(message, body) => {
-                let _ = writeln!(
-                    out,
-                    ">\n      <error message=\"{}\">{}</error>\n    </testcase>",
-                    xml(message),
-                    xml(body)
-                );
-            }
+        Outcome::Error(message, body) => {
+            let _ = writeln!(
+                out,
+                ">\n      <error message=\"{}\">{}</error>\n    </testcase>",
+                xml(message),
+                xml(body)
+            );
         }
     }
-    out.push_str("  </testsuite>\n");
+    out
+}
+
+fn write_suite(
+    out: &mut impl io::Write,
+    name: &str,
+    counts: Counts,
+    cases: impl Iterator<Item = Case>,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "  <testsuite name=\"{}\" {}>",
+        xml(name),
+        counts.attributes()
+    )?;
+    for case in cases {
+        out.write_all(case_xml(&case).as_bytes())?;
+    }
+    out.write_all(b"  </testsuite>\n")
+}
+
+/// Writes the document; the policy suites' cases (one per judged pair, so the bulk of
+/// it) are built and written one at a time.
+pub fn write(report: &Report, out: &mut impl io::Write) -> io::Result<()> {
+    let errors: Vec<Case> = report.errors.iter().map(error_case).collect();
+    let language = language_suite(report);
+    let mut packs: BTreeMap<&str, Vec<&Tally>> = BTreeMap::new();
+    for tally in report.tallies {
+        packs
+            .entry(tally.rule.pack.as_str())
+            .or_default()
+            .push(tally);
+    }
+    let pack_counts: Vec<Counts> = packs
+        .iter()
+        .map(|(pack, tallies)| Counts::of_pack(report, pack, tallies))
+        .collect();
+    let total = pack_counts
+        .iter()
+        .fold(Counts::of(&errors).plus(Counts::of(&language)), |a, &b| {
+            a.plus(b)
+        });
+    let mut by_pair: ByPair = HashMap::new();
+    for finding in report.findings {
+        let entity = finding.entity.as_ref().map(|e| e.name.as_str());
+        by_pair.insert((finding.rule.id.as_str(), entity), finding);
+    }
+
+    out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
+    writeln!(out, "<testsuites name=\"wardline\" {}>", total.attributes())?;
+    if !errors.is_empty() {
+        write_suite(out, "wardline", Counts::of(&errors), errors.into_iter())?;
+    }
+    write_suite(out, "language", Counts::of(&language), language.into_iter())?;
+    for ((pack, tallies), counts) in packs.iter().zip(pack_counts) {
+        let cases = tallies
+            .iter()
+            .flat_map(|tally| policy_cases(report, tally, &by_pair));
+        write_suite(out, pack, counts, cases)?;
+    }
+    out.write_all(b"</testsuites>\n")
 }
 
 pub fn render(report: &Report) -> String {
-    let mut suites: Vec<(String, Vec<Case>)> = Vec::new();
-    if !report.errors.is_empty() {
-        suites.push((
-            "wardline".to_owned(),
-            report.errors.iter().map(error_case).collect(),
-        ));
-    }
-    suites.push(("language".to_owned(), language_suite(report)));
-    suites.extend(policy_suites(report));
-    let total = |f: fn(&Outcome) -> bool| {
-        suites
-            .iter()
-            .flat_map(|(_, cases)| cases)
-            .filter(|c| f(&c.outcome))
-            .count()
-    };
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"wardline\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
-        total(|_| true),
-        total(|o| matches!(o, Outcome::Failure(..))),
-        total(|o| matches!(o, Outcome::Error(..))),
-        total(|o| matches!(o, Outcome::Skipped(..))),
-    );
-    for (name, cases) in &suites {
-        write_suite(&mut out, name, cases);
-    }
-    out.push_str("</testsuites>\n");
-    out
+    let mut out = Vec::new();
+    // Writing to memory cannot fail, and every piece written is UTF-8.
+    let _ = write(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]

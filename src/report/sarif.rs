@@ -8,7 +8,8 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{Value, json};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::{Map, Value, json};
 
 use super::rules::{Citation, Regulation, RuleInfo};
 use super::{POLICIES_SKIPPED, Report, ToolError, fingerprint};
@@ -230,62 +231,119 @@ fn notification(error: &ToolError) -> Value {
     object
 }
 
-fn document(report: &Report) -> Value {
-    let rules = driver_rules(report);
-    let taxonomies = taxonomies(&rules);
+/// The run without its results, whose keys (sorted, as `json!` keeps them) the results
+/// are streamed in among.
+fn run_head(report: &Report, rules: &[&RuleInfo]) -> Map<String, Value> {
+    let taxonomies = taxonomies(rules);
     let mut notifications: Vec<Value> = report.errors.iter().map(notification).collect();
     if report.policies_skipped {
         notifications.push(json!({"level": "error", "message": {"text": POLICIES_SKIPPED}}));
     }
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|finding| {
-            let index = rules.iter().position(|r| r.rule.id == finding.rule.id);
-            result_object(report, finding, index)
-        })
-        .collect();
     let mut properties = json!({"as_of": report.as_of.to_string(), "root": report.root});
     if let Some(revision) = &report.revision {
         properties["revision"] = json!(revision);
     }
-    json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "wardline",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "rules": rules.iter().map(|r| rule_object(r, &taxonomies)).collect::<Vec<_>>(),
-                    "supportedTaxonomies": taxonomies
-                        .iter()
-                        .enumerate()
-                        .map(|(index, (r, _))| json!({"name": r.name(), "index": index}))
-                        .collect::<Vec<_>>(),
-                },
+    let head = json!({
+        "tool": {
+            "driver": {
+                "name": "wardline",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": rules.iter().map(|r| rule_object(r, &taxonomies)).collect::<Vec<_>>(),
+                "supportedTaxonomies": taxonomies
+                    .iter()
+                    .enumerate()
+                    .map(|(index, (r, _))| json!({"name": r.name(), "index": index}))
+                    .collect::<Vec<_>>(),
             },
-            "taxonomies": taxonomies
-                .iter()
-                .map(|(r, taxa)| taxonomy_object(*r, taxa))
-                .collect::<Vec<_>>(),
-            "invocations": [{
-                "executionSuccessful": report.errors.is_empty() && !report.policies_skipped,
-                "toolExecutionNotifications": notifications,
-            }],
-            "originalUriBaseIds": {
-                SRCROOT: {"description": {"text": "the inventory root: the directory holding wardline.toml"}},
-            },
-            "columnKind": "utf16CodeUnits",
-            "results": results,
-            "properties": properties,
+        },
+        "taxonomies": taxonomies
+            .iter()
+            .map(|(r, taxa)| taxonomy_object(*r, taxa))
+            .collect::<Vec<_>>(),
+        "invocations": [{
+            "executionSuccessful": report.errors.is_empty() && !report.policies_skipped,
+            "toolExecutionNotifications": notifications,
         }],
-    })
+        "originalUriBaseIds": {
+            SRCROOT: {"description": {"text": "the inventory root: the directory holding wardline.toml"}},
+        },
+        "columnKind": "utf16CodeUnits",
+        "properties": properties,
+    });
+    match head {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+/// The results, each converted as it is written: a large log is never held in memory.
+struct Results<'a> {
+    report: &'a Report<'a>,
+    rules: &'a [&'a RuleInfo],
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.report.findings.iter().map(|finding| {
+            let index = self.rules.iter().position(|r| r.rule.id == finding.rule.id);
+            result_object(self.report, finding, index)
+        }))
+    }
+}
+
+struct Run<'a> {
+    head: Map<String, Value>,
+    results: Results<'a>,
+}
+
+impl Serialize for Run<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.head.len() + 1))?;
+        let (before, after): (Vec<_>, Vec<_>) = self
+            .head
+            .iter()
+            .partition(|(key, _)| key.as_str() < "results");
+        for (key, value) in before {
+            map.serialize_entry(key, value)?;
+        }
+        map.serialize_entry("results", &self.results)?;
+        for (key, value) in after {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+struct Log<'a>(Run<'a>);
+
+impl Serialize for Log<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("$schema", SCHEMA)?;
+        map.serialize_entry("runs", &[&self.0])?;
+        map.serialize_entry("version", "2.1.0")?;
+        map.end()
+    }
+}
+
+/// Writes the log; results stream out one at a time.
+pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    let rules = driver_rules(report);
+    let log = Log(Run {
+        head: run_head(report, &rules),
+        results: Results {
+            report,
+            rules: &rules,
+        },
+    });
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
 }
 
 pub fn render(report: &Report) -> String {
-    let mut out = serde_json::to_string_pretty(&document(report)).unwrap_or_default();
-    out.push('\n');
-    out
+    let mut out = Vec::new();
+    // Writing to memory cannot fail, and serde_json writes UTF-8.
+    let _ = write(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }

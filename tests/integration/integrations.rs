@@ -129,6 +129,28 @@ fn sarif_columns_are_utf16_code_units() {
     assert_eq!(utf16, text[..column].chars().count() + 3);
 }
 
+/// Without an organization block, policies on the organization judge the inventory as a
+/// whole: a case each, with its failure, counted in the suite header.
+#[test]
+fn junit_has_a_case_for_findings_about_the_whole_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.ward", "vendor acme { label = \"Acme\" }\n");
+    let outcome = check_dir(dir.path());
+    let xml = junit::render(&outcome.report("."));
+    let judged: usize = outcome.tallies.iter().map(|t| t.judged.len()).sum();
+    let whole = outcome
+        .findings
+        .iter()
+        .filter(|f| f.entity.is_none())
+        .count();
+    assert!(whole > 0);
+    assert_eq!(assert_valid_junit(&xml), judged + whole);
+    assert!(
+        xml.contains(": inventory\" classname=\"nprm.NPRM-201\""),
+        "{xml}"
+    );
+}
+
 #[test]
 fn machine_formats_do_not_depend_on_the_thread_count() {
     for format in ["sarif", "junit", "github"] {
@@ -199,6 +221,20 @@ fn tool_errors_are_carried_by_every_machine_format() {
         "{annotations}"
     );
     assert!(annotations.contains("unknown field `fail_onn`"));
+
+    // The help goes on a line of its own (an encoded line break), without location.
+    let clean = tempfile::tempdir().unwrap();
+    write(clean.path(), "a.ward", "vendor acme { }\n");
+    let output = wardline()
+        .args(["check", "--format", "github", "--select", "NOPE"])
+        .arg(clean.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "::error title=wardline::`NOPE` matches no policy id, id prefix or name%0Ahelp: `wardline policies` lists every policy\n"
+    );
 
     let junit = run("junit");
     assert_valid_junit(&junit);
