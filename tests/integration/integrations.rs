@@ -245,6 +245,33 @@ fn tool_errors_are_carried_by_every_machine_format() {
     );
 }
 
+/// A bad pack stops the run like a bad configuration, and SARIF says which file.
+#[test]
+fn pack_errors_reach_the_sarif_log() {
+    let dir = tempfile::tempdir().unwrap();
+    hostile_inventory(dir.path());
+    write(
+        dir.path(),
+        "local/LOCAL-001-labelled.toml",
+        "id = \"LOCAL-001\"\n",
+    );
+    let output = wardline()
+        .args(["check", "--format", "sarif"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let log = String::from_utf8(output.stdout).unwrap();
+    assert_valid_sarif(&log);
+    let log: serde_json::Value = serde_json::from_str(&log).unwrap();
+    let notification = &log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(
+        notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "local/LOCAL-001-labelled.toml"
+    );
+    assert!(log["runs"][0]["results"].as_array().unwrap().is_empty());
+}
+
 /// GitHub's decoding of workflow command values.
 fn decode(text: &str) -> String {
     text.replace("%0D", "\r")
