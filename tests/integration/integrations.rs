@@ -370,6 +370,44 @@ fn github_commands_round_trip_hostile_text() {
     assert_eq!(twice, summary.repeat(2));
 }
 
+/// GitHub shows ten annotations per level: errors come first, and the step summary
+/// lists every finding and says how many GitHub will not show.
+#[test]
+fn annotations_rank_errors_first_and_the_summary_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    hostile_inventory(dir.path());
+    write(
+        dir.path(),
+        "local/LOCAL-002-unlabelled.toml",
+        "id = \"LOCAL-002\"\nname = \"unlabelled\"\ntitle = \"t\"\nseverity = \"warning\"\n\
+         cite = []\nfor = \"vendor\"\nrequire = \"false\"\nmessage = \"{name} warned\"\n",
+    );
+    // Sorted by file, each vendor's warning comes before its error.
+    let vendors: String = (0..12)
+        .map(|i| format!("vendor v{i:02} {{ label = \"x\" }}\n"))
+        .collect();
+    write(dir.path(), "inv, a:b%.ward", vendors);
+    let outcome = check_dir(dir.path());
+    let report = outcome.report(".");
+    let commands = github::render(&report);
+    let levels: Vec<&str> = commands
+        .lines()
+        .map(|l| l.split(' ').next().unwrap())
+        .collect();
+    assert_eq!(levels.len(), 24);
+    assert!(levels[..12].iter().all(|&l| l == "::error"), "{commands}");
+    assert!(levels[12..].iter().all(|&l| l == "::warning"), "{commands}");
+    let summary = github::step_summary(&report);
+    assert_eq!(
+        summary.lines().filter(|l| l.starts_with("| error")).count(),
+        12
+    );
+    assert!(
+        summary.contains("4 not annotated: GitHub shows at most 10 annotations per level"),
+        "{summary}"
+    );
+}
+
 #[test]
 fn hostile_text_stays_valid_sarif_and_xml() {
     let dir = tempfile::tempdir().unwrap();
