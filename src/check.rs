@@ -10,8 +10,9 @@ use crate::discover::InputFile;
 use crate::finding::Finding;
 use crate::model::{self, Inventory};
 use crate::policy::PolicySet;
-use crate::policy::evaluate::{self, Settings};
-use crate::report::{Report, Summary};
+use crate::policy::evaluate::{self, Settings, Tally};
+use crate::report::rules::{self, RuleInfo};
+use crate::report::{RenderOptions, Report, Summary};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::syntax;
 
@@ -25,6 +26,10 @@ pub struct Outcome {
     pub policies_skipped: bool,
     /// How many `.ward` files were read (the source map may also hold `wardline.toml`).
     pub ward_files: usize,
+    /// The selected policies and the language codes, sorted by id.
+    pub rules: Vec<RuleInfo>,
+    /// One per evaluated policy, in id order; empty when policies were skipped.
+    pub tallies: Vec<Tally>,
 }
 
 /// What to judge an inventory against.
@@ -80,6 +85,7 @@ pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
     let (inventory, errors) = model::build(drafts, as_of);
     findings.extend(errors);
     let policies_skipped = findings.iter().any(Finding::blocks_evaluation);
+    let mut tallies = Vec::new();
     if !policies_skipped {
         let root_span = match &judge.config.source {
             Some(file) => Some(Span::new(
@@ -97,7 +103,9 @@ pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
             as_of,
             root_span,
         };
-        findings.extend(evaluate::evaluate(&inventory, &settings));
+        let (found, tallied) = evaluate::evaluate(&inventory, &settings);
+        findings.extend(found);
+        tallies = tallied;
     }
     sort_findings(&mut findings, &sources);
     Outcome {
@@ -107,6 +115,8 @@ pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
         as_of,
         policies_skipped,
         ward_files,
+        rules: rules::catalog(judge.policies, judge.selected, judge.config),
+        tallies,
     }
 }
 
@@ -130,6 +140,22 @@ fn sort_findings(findings: &mut [Finding], sources: &SourceMap) {
 }
 
 impl Outcome {
+    /// What a run that could not judge anything (a bad configuration or pack) reports:
+    /// no findings, so the machine formats can still carry its errors.
+    pub fn unjudged(as_of: Date) -> Outcome {
+        Outcome {
+            sources: SourceMap::default(),
+            inventory: Inventory::default(),
+            findings: Vec::new(),
+            as_of,
+            policies_skipped: false,
+            ward_files: 0,
+            rules: Vec::new(),
+            tallies: Vec::new(),
+        }
+    }
+
+    /// The report of this outcome with default render options, no revision and no errors.
     pub fn report(&self, root: impl Into<String>) -> Report<'_> {
         Report {
             findings: &self.findings,
@@ -139,6 +165,11 @@ impl Outcome {
             root: root.into(),
             policies_skipped: self.policies_skipped,
             summary: Summary::new(&self.findings, self.ward_files, &self.inventory),
+            rules: &self.rules,
+            tallies: &self.tallies,
+            revision: None,
+            errors: Vec::new(),
+            options: RenderOptions::default(),
         }
     }
 

@@ -12,7 +12,7 @@ use crate::date::Date;
 use crate::discover::{self, Worktree};
 use crate::error::FileError;
 use crate::policy::PolicySet;
-use crate::report::{self, human};
+use crate::report::{self, RenderOptions, Report, ToolError, github, human};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -40,6 +40,17 @@ enum Format {
     Human,
     Concise,
     Json,
+    Sarif,
+    Github,
+    Junit,
+}
+
+impl Format {
+    /// Formats read by programs: they carry tool errors on stdout too, so a CI step
+    /// that uploads or parses the output sees why the run failed.
+    fn is_machine(self) -> bool {
+        !matches!(self, Format::Human | Format::Concise)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -75,7 +86,8 @@ struct Location {
 struct CheckArgs {
     #[command(flatten)]
     location: Location,
-    /// Output format: miette diagnostics, one line per finding, or one JSON document
+    /// Output format: miette diagnostics, one line per finding, one JSON document, SARIF
+    /// 2.1.0, GitHub Actions annotations or JUnit XML
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// Evaluation date (default: `as_of` in wardline.toml, else today in UTC)
@@ -143,7 +155,8 @@ fn fail<T>(error: FileError, color: Color) -> Result<T, Failure> {
 }
 
 fn report_errors(errors: &[FileError], color: Color) -> u8 {
-    let style = human::Style {
+    let style = RenderOptions {
+        quiet: false,
         color: use_color(color, &std::io::stderr()),
         width: terminal_width(),
     };
@@ -184,6 +197,45 @@ fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
             .num_threads(usize::from(threads))
             .build_global();
     }
+    let (outcome, fail_on, errors) = match judge(args) {
+        Ok((outcome, fail_on)) => (outcome, Some(fail_on), Vec::new()),
+        Err(failure) if args.format.is_machine() => {
+            let as_of = args.as_of.unwrap_or_else(Date::today_utc);
+            report_errors(&failure.0, failure.1);
+            (check::Outcome::unjudged(as_of), None, failure.0)
+        }
+        Err(failure) => return Err(failure),
+    };
+    let mut report = outcome.report(display_path(&args.location.path));
+    report.errors = errors.iter().map(ToolError::from).collect();
+    report.options = RenderOptions {
+        quiet: args.quiet,
+        color: use_color(args.location.color, &std::io::stdout()),
+        width: terminal_width(),
+    };
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = write_report(&report, args.format, &mut stdout).and_then(|()| stdout.flush());
+    let status = fail_on.map_or(EXIT_ERROR, |fail_on| outcome.exit_code(fail_on));
+    let mut status = written_or_error(written, status);
+    let summary_file = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty());
+    if let (Format::Github, Some(path)) = (args.format, summary_file) {
+        let path = PathBuf::from(path);
+        if let Err(error) = append(&path, &github::step_summary(&report)) {
+            eprintln!(
+                "error: cannot write the step summary to `{}`: {error}",
+                path.display()
+            );
+            status = EXIT_ERROR;
+        }
+    }
+    // The process ends here: freeing a large inventory piece by piece costs more than
+    // the whole check of a small one.
+    std::mem::forget(outcome);
+    Ok(status)
+}
+
+/// Loads, selects and checks: the outcome and the level that fails the run.
+fn judge(args: &CheckArgs) -> Result<(check::Outcome, FailOn), Failure> {
     let color = args.location.color;
     let (tree, config, policies) = load(&args.location)?;
     let config = &config;
@@ -204,35 +256,29 @@ fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
         selected: &selected,
     };
     let outcome = check::check(files, &judge);
-    let report = outcome.report(display_path(&args.location.path));
-    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    let written = match args.format {
-        // JSON streams out: a large report is never held in memory as one string.
-        Format::Json => report::json::write(&report, &mut stdout),
-        Format::Human | Format::Concise => {
-            let text = if args.format == Format::Human {
-                let style = human::Style {
-                    color: use_color(color, &std::io::stdout()),
-                    width: terminal_width(),
-                };
-                human::render(&report, style)
-            } else {
-                report::concise::render(&report)
-            };
-            let text = if args.quiet {
-                strip_summary(&text)
-            } else {
-                text
-            };
-            stdout.write_all(text.as_bytes())
-        }
+    Ok((outcome, args.fail_on.unwrap_or(config.fail_on)))
+}
+
+fn write_report(report: &Report, format: Format, out: &mut impl Write) -> std::io::Result<()> {
+    let text = match format {
+        // The large formats stream out: a report is never held in memory as one string.
+        Format::Json => return report::json::write(report, out),
+        Format::Sarif => return report::sarif::write(report, out),
+        Format::Junit => return report::junit::write(report, out),
+        Format::Human => human::render(report),
+        Format::Concise => report::concise::render(report),
+        Format::Github => github::render(report),
     };
-    let status = outcome.exit_code(args.fail_on.unwrap_or(config.fail_on));
-    let status = written_or_error(written.and_then(|()| stdout.flush()), status);
-    // The process ends here: freeing a large inventory piece by piece costs more than
-    // the whole check of a small one.
-    std::mem::forget(outcome);
-    Ok(status)
+    out.write_all(text.as_bytes())
+}
+
+/// Appends to a file, as GitHub expects of `$GITHUB_STEP_SUMMARY` (other steps write to it too).
+fn append(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?
+        .write_all(text.as_bytes())
 }
 
 fn run_policies(args: &PoliciesArgs) -> Result<u8, Failure> {
@@ -285,16 +331,6 @@ fn written_or_error(written: std::io::Result<()>, status: u8) -> u8 {
             EXIT_ERROR
         }
     }
-}
-
-/// Drops the closing summary line (and the skipped-policies note) for `--quiet`.
-fn strip_summary(output: &str) -> String {
-    let mut lines: Vec<&str> = output.lines().collect();
-    lines.pop();
-    if lines.last() == Some(&report::POLICIES_SKIPPED) {
-        lines.pop();
-    }
-    lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
 fn display_path(path: &Path) -> String {

@@ -99,92 +99,154 @@ pub enum Code {
     InvisibleCharacter,
 }
 
-const LANGUAGE_CODES: [(Code, &str, &str, Severity); 15] = [
-    (Code::Syntax, "WARD-001", "syntax-error", Severity::Error),
-    (
-        Code::UnknownWord,
-        "WARD-002",
-        "unknown-kind-or-key",
-        Severity::Error,
-    ),
-    (
-        Code::DuplicateKey,
-        "WARD-003",
-        "duplicate-key",
-        Severity::Error,
-    ),
-    (
-        Code::DuplicateName,
-        "WARD-004",
-        "duplicate-name",
-        Severity::Error,
-    ),
-    (
-        Code::UnknownReference,
-        "WARD-005",
-        "unknown-reference",
-        Severity::Error,
-    ),
-    (
-        Code::WrongReferenceKind,
-        "WARD-006",
-        "wrong-reference-kind",
-        Severity::Error,
-    ),
-    (
-        Code::InvalidValue,
-        "WARD-007",
-        "invalid-value",
-        Severity::Error,
-    ),
-    (
-        Code::MissingRequired,
-        "WARD-008",
-        "missing-required-attribute",
-        Severity::Error,
-    ),
-    (
-        Code::DuplicateOrganization,
-        "WARD-009",
-        "duplicate-organization",
-        Severity::Error,
-    ),
-    (
-        Code::DuplicateVlanId,
-        "WARD-010",
-        "duplicate-vlan-id",
-        Severity::Error,
-    ),
-    (
-        Code::WaiverExpired,
-        "WARD-011",
-        "waiver-expired",
-        Severity::Warning,
-    ),
-    (
-        Code::WaiverUnused,
-        "WARD-012",
-        "waiver-unused",
-        Severity::Warning,
-    ),
-    (
-        Code::WaiverUnknownPolicy,
-        "WARD-013",
-        "waiver-unknown-policy",
-        Severity::Error,
-    ),
-    (
-        Code::WaiverNotWaivable,
-        "WARD-014",
-        "waiver-not-waivable",
-        Severity::Error,
-    ),
-    (
-        Code::InvisibleCharacter,
-        "WARD-015",
-        "invisible-character",
-        Severity::Warning,
-    ),
+/// A language code: what it is, and its short docs for the outputs that carry rule help
+/// (SARIF, `explain`-like pages): what triggers it and how to fix it.
+struct LanguageCode {
+    code: Code,
+    id: &'static str,
+    name: &'static str,
+    severity: Severity,
+    title: &'static str,
+    triggers: &'static str,
+    fix: &'static str,
+}
+
+const LANGUAGE_CODES: [LanguageCode; 15] = [
+    LanguageCode {
+        code: Code::Syntax,
+        id: "WARD-001",
+        name: "syntax-error",
+        severity: Severity::Error,
+        title: "The file does not parse",
+        triggers: "Triggered by text that is not the `.ward` grammar: an unexpected token, an unclosed block or string, a bad escape, invalid UTF-8, a NUL byte, a `\\u{0}` escape or a carriage return not followed by a line feed.",
+        fix: "Fix the text at the span; the message says what was expected there.",
+    },
+    LanguageCode {
+        code: Code::UnknownWord,
+        id: "WARD-002",
+        name: "unknown-kind-or-key",
+        severity: Severity::Error,
+        title: "Unknown block kind or key",
+        triggers: "Triggered by a block kind, or a key inside a block, that the schema does not define for that kind.",
+        fix: "Correct the spelling (the closest known word is suggested) or remove the key.",
+    },
+    LanguageCode {
+        code: Code::DuplicateKey,
+        id: "WARD-003",
+        name: "duplicate-key",
+        severity: Severity::Error,
+        title: "Key given twice in one body",
+        triggers: "Triggered when a key appears twice in the same block or nested body; both occurrences are shown.",
+        fix: "Keep one of the two values.",
+    },
+    LanguageCode {
+        code: Code::DuplicateName,
+        id: "WARD-004",
+        name: "duplicate-name",
+        severity: Severity::Error,
+        title: "Name used by two blocks",
+        triggers: "Triggered when two blocks, of any kinds and in any files, share a name; names are global.",
+        fix: "Rename one of the blocks and update the references to it.",
+    },
+    LanguageCode {
+        code: Code::UnknownReference,
+        id: "WARD-005",
+        name: "unknown-reference",
+        severity: Severity::Error,
+        title: "Reference to an unknown name",
+        triggers: "Triggered by a reference to a name that no block defines.",
+        fix: "Correct the name (the closest one of the right kind is suggested) or add the missing block.",
+    },
+    LanguageCode {
+        code: Code::WrongReferenceKind,
+        id: "WARD-006",
+        name: "wrong-reference-kind",
+        severity: Severity::Error,
+        title: "Reference to a block of the wrong kind",
+        triggers: "Triggered by a reference that names a block of another kind than the attribute expects (a vlan where a model is needed).",
+        fix: "Point the reference at a block of the kind the message names.",
+    },
+    LanguageCode {
+        code: Code::InvalidValue,
+        id: "WARD-007",
+        name: "invalid-value",
+        severity: Severity::Error,
+        title: "Wrong type or invalid value",
+        triggers: "Triggered by a value of the wrong type or an invalid one: an impossible date, an unknown enum value, an integer out of range, a malformed CIDR, IP, MAC or CVE id.",
+        fix: "Write a value of the type and range the message gives.",
+    },
+    LanguageCode {
+        code: Code::MissingRequired,
+        id: "WARD-008",
+        name: "missing-required-attribute",
+        severity: Severity::Error,
+        title: "Required attribute missing",
+        triggers: "Triggered by a block without an attribute its kind requires; it points at the block's name.",
+        fix: "Add the attribute the message names.",
+    },
+    LanguageCode {
+        code: Code::DuplicateOrganization,
+        id: "WARD-009",
+        name: "duplicate-organization",
+        severity: Severity::Error,
+        title: "More than one organization block",
+        triggers: "Triggered by a second `organization` block: an inventory describes one organization.",
+        fix: "Merge the blocks into one.",
+    },
+    LanguageCode {
+        code: Code::DuplicateVlanId,
+        id: "WARD-010",
+        name: "duplicate-vlan-id",
+        severity: Severity::Error,
+        title: "Two vlans share an id",
+        triggers: "Triggered when two vlans have the same 802.1Q `id`.",
+        fix: "Give each vlan its own id, or merge the two blocks if they are the same network.",
+    },
+    LanguageCode {
+        code: Code::WaiverExpired,
+        id: "WARD-011",
+        name: "waiver-expired",
+        severity: Severity::Warning,
+        title: "Waiver has expired",
+        triggers: "Triggered by a waiver whose `expires` date is before the evaluation date; the findings it excused are reported again.",
+        fix: "Renew it with a new `expires` date and approval, or fix the findings.",
+    },
+    LanguageCode {
+        code: Code::WaiverUnused,
+        id: "WARD-012",
+        name: "waiver-unused",
+        severity: Severity::Warning,
+        title: "Waiver excuses nothing",
+        triggers: "Triggered by an unexpired waiver that excused no finding in this run.",
+        fix: "Remove it, or correct its `policies` and `applies`.",
+    },
+    LanguageCode {
+        code: Code::WaiverUnknownPolicy,
+        id: "WARD-013",
+        name: "waiver-unknown-policy",
+        severity: Severity::Error,
+        title: "Waiver names an unknown policy",
+        triggers: "Triggered by a waiver whose `policies` list names no loaded policy id or name.",
+        fix: "Correct the policy id or name (`wardline policies` lists them).",
+    },
+    LanguageCode {
+        code: Code::WaiverNotWaivable,
+        id: "WARD-014",
+        name: "waiver-not-waivable",
+        severity: Severity::Error,
+        title: "Waiver names a policy that cannot be waived",
+        triggers: "Triggered by a waiver naming a policy declared `waivable = false`; it excuses nothing for that policy.",
+        fix: "Fix the finding instead and remove the policy from the waiver.",
+    },
+    LanguageCode {
+        code: Code::InvisibleCharacter,
+        id: "WARD-015",
+        name: "invisible-character",
+        severity: Severity::Warning,
+        title: "Invisible or bidirectional control character",
+        triggers: "Triggered by a Unicode format character (category Cf: a bidirectional override or isolate, a zero-width space or joiner) in a string or comment. Such characters make text read differently from what it is (Trojan Source) and can hide a value from exact comparison; one warning is given per line.",
+        fix: "Delete the character; retype the text around it if it was pasted.",
+    },
 ];
 
 /// The first ten codes, WARD-001…010, make an inventory unjudgeable: policies are
@@ -194,10 +256,10 @@ const BLOCKING: usize = 10;
 static LANGUAGE_RULES: LazyLock<Vec<Arc<Rule>>> = LazyLock::new(|| {
     LANGUAGE_CODES
         .iter()
-        .map(|&(_, id, name, _)| {
+        .map(|c| {
             Arc::new(Rule {
-                id: id.into(),
-                name: name.into(),
+                id: c.id.into(),
+                name: c.name.into(),
                 pack: "language".into(),
                 cite: Vec::new(),
             })
@@ -209,17 +271,39 @@ impl Code {
     fn index(self) -> usize {
         LANGUAGE_CODES
             .iter()
-            .position(|&(code, ..)| code == self)
+            .position(|c| c.code == self)
             .unwrap_or(0)
     }
 
     pub fn severity(self) -> Severity {
-        LANGUAGE_CODES[self.index()].3
+        LANGUAGE_CODES[self.index()].severity
     }
 
     pub fn rule(self) -> Arc<Rule> {
         Arc::clone(&LANGUAGE_RULES[self.index()])
     }
+}
+
+/// A language code as the rule catalog lists it.
+pub struct LanguageRule {
+    pub rule: Arc<Rule>,
+    pub severity: Severity,
+    pub title: &'static str,
+    /// Markdown: what triggers it, how to fix it.
+    pub docs: String,
+}
+
+/// Every language code, in id order.
+pub fn language_rules() -> impl Iterator<Item = LanguageRule> {
+    LANGUAGE_CODES.iter().map(|c| LanguageRule {
+        rule: c.code.rule(),
+        severity: c.severity,
+        title: c.title,
+        docs: format!(
+            "## What triggers it\n\n{}\n\n## How to fix it\n\n{}\n",
+            c.triggers, c.fix
+        ),
+    })
 }
 
 impl Finding {
@@ -276,6 +360,6 @@ impl Finding {
         self.rule.pack == "language"
             && LANGUAGE_CODES[..BLOCKING]
                 .iter()
-                .any(|&(_, id, ..)| id == self.rule.id)
+                .any(|c| c.id == self.rule.id)
     }
 }

@@ -6,7 +6,8 @@
 //! - [`syntax`]: one file's bytes → AST + syntax errors.
 //! - [`schema`]: the one table of block kinds, keys, types and derived facts.
 //! - [`model`]: ASTs → validated, resolved [`model::Inventory`] with derived facts.
-//! - [`report`]: pure renderers of findings.
+//! - [`report`]: pure renderers over one [`report::Report`] (findings, rule catalog, per-policy
+//!   tallies, tool errors, render options): human, concise, json, sarif, github, junit.
 //!
 //! Invariants:
 //! - `syntax` and `model` do no IO and never panic on user input.

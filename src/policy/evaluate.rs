@@ -3,6 +3,7 @@
 //! checked (WARD-011…014).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -10,7 +11,7 @@ use super::expr::{Scope, V};
 use super::pack::Piece;
 use super::{Policy, PolicySet};
 use crate::date::Date;
-use crate::finding::{Code, EntityRef, Finding, Label, Severity};
+use crate::finding::{Code, EntityRef, Finding, Label, Rule, Severity};
 use crate::model::{Attr, EntityId, Inventory, Origin, Val};
 use crate::schema::Kind;
 use crate::source::Span;
@@ -28,12 +29,29 @@ pub struct Settings<'a> {
     pub root_span: Option<Span>,
 }
 
-pub fn evaluate(inventory: &Inventory, settings: &Settings) -> Vec<Finding> {
+/// How one policy fared: the entities it judged (those its `where` selects, in id
+/// order) and how many of them failed its `require`, before waivers.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    pub rule: Arc<Rule>,
+    pub judged: Vec<EntityId>,
+    pub failed: usize,
+}
+
+impl Tally {
+    pub fn passed(&self) -> usize {
+        self.judged.len().saturating_sub(self.failed)
+    }
+}
+
+/// Findings (unsorted) and one tally per selected policy, in policy id order.
+pub fn evaluate(inventory: &Inventory, settings: &Settings) -> (Vec<Finding>, Vec<Tally>) {
     let scope = Scope {
         inventory,
         as_of: settings.as_of,
     };
     let mut findings = Vec::new();
+    let mut tallies = Vec::new();
     for kind in crate::schema::KINDS {
         let policies: Vec<(&Policy, Severity)> = settings
             .selected
@@ -51,27 +69,57 @@ pub fn evaluate(inventory: &Inventory, settings: &Settings) -> Vec<Finding> {
             .collect();
         let entities = inventory.of_kind(kind);
         if entities.is_empty() && kind == Kind::Organization {
-            findings.extend(policies.iter().filter_map(|&(policy, severity)| {
-                missing_organization(policy, severity, settings.root_span)
-            }));
+            // Judged on the inventory as a whole: no entity, one finding at most.
+            for &(policy, severity) in &policies {
+                let missing = missing_organization(policy, severity, settings.root_span);
+                tallies.push(Tally {
+                    rule: Arc::clone(&policy.rule),
+                    judged: Vec::new(),
+                    failed: usize::from(missing.is_some()),
+                });
+                findings.extend(missing);
+            }
             continue;
         }
         // Entity-major: every policy of the kind judges an entity while its attributes
-        // are in cache, instead of each policy sweeping the whole inventory.
-        let judged: Vec<Finding> = entities
+        // are in cache, instead of each policy sweeping the whole inventory. Each worker
+        // keeps its own lists; rayon joins them in entity order, so tallies do not
+        // depend on the thread count.
+        let empty = || (Vec::new(), vec![(Vec::new(), 0); policies.len()]);
+        let (found, judged) = entities
             .par_iter()
-            .flat_map_iter(|&id| {
-                policies.iter().filter_map(move |&(policy, severity)| {
-                    let applies = policy.applies.as_ref().is_none_or(|w| w.holds(scope, id));
-                    (applies && !policy.require.holds(scope, id))
-                        .then(|| finding(policy, severity, scope, id))
-                })
+            .fold(empty, |(mut found, mut judged), &id| {
+                for (index, &(policy, severity)) in policies.iter().enumerate() {
+                    if policy.applies.as_ref().is_none_or(|w| w.holds(scope, id)) {
+                        judged[index].0.push(id);
+                        if !policy.require.holds(scope, id) {
+                            judged[index].1 += 1;
+                            found.push(finding(policy, severity, scope, id));
+                        }
+                    }
+                }
+                (found, judged)
             })
-            .collect();
-        findings.extend(judged);
+            .reduce(empty, |(mut found, mut judged), (more, more_judged)| {
+                found.extend(more);
+                for ((list, failed), (more, more_failed)) in judged.iter_mut().zip(more_judged) {
+                    list.extend(more);
+                    *failed += more_failed;
+                }
+                (found, judged)
+            });
+        for (&(policy, _), (judged, failed)) in policies.iter().zip(judged) {
+            tallies.push(Tally {
+                rule: Arc::clone(&policy.rule),
+                judged,
+                failed,
+            });
+        }
+        findings.extend(found);
     }
+    tallies.sort_by(|a, b| a.rule.id.cmp(&b.rule.id));
     apply_waivers(inventory, settings, &mut findings);
-    findings
+    (findings, tallies)
 }
 
 fn missing_organization(

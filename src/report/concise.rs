@@ -1,8 +1,9 @@
 //! One line per finding: `path:line:col: severity[ID] message`, for grep and editors.
+//! The finding's title and help are left out: they would break the one-line format.
 
 use std::fmt::Write;
 
-use super::{Report, summary_line};
+use super::{Report, closing_lines};
 use crate::text::escape_controls;
 
 pub fn render(report: &Report) -> String {
@@ -19,9 +20,6 @@ pub fn render(report: &Report) -> String {
         let line = format!("{place}: {}", finding.headline());
         let _ = writeln!(out, "{}", escape_controls(&line));
     }
-    if report.policies_skipped {
-        let _ = writeln!(out, "{}", super::POLICIES_SKIPPED);
-    }
-    let _ = writeln!(out, "{}", summary_line(report));
+    out.push_str(&closing_lines(report));
     out
 }

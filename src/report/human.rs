@@ -7,18 +7,11 @@ use std::fmt::{self, Write};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use super::snippet::Snippet;
-use super::{Report, summary_line};
+use super::{RenderOptions, Report, closing_lines};
 use crate::error::FileError;
 use crate::finding::{Finding, Label, Severity};
 use crate::source::{FileId, SourceFile, Span};
 use crate::text::escape_controls;
-
-/// How to draw: colours and width are decided by the caller (terminal or test).
-#[derive(Debug, Clone, Copy)]
-pub struct Style {
-    pub color: bool,
-    pub width: usize,
-}
 
 struct Rendered {
     header: String,
@@ -159,7 +152,7 @@ fn to_rendered(report: &Report, finding: &Finding) -> Rendered {
     }
 }
 
-fn handler(style: Style) -> GraphicalReportHandler {
+fn handler(style: RenderOptions) -> GraphicalReportHandler {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -171,7 +164,7 @@ fn handler(style: Style) -> GraphicalReportHandler {
 }
 
 /// A configuration, pack or I/O error, drawn like a finding.
-pub fn render_error(error: &FileError, style: Style) -> String {
+pub fn render_error(error: &FileError, style: RenderOptions) -> String {
     let (source, labels) = match &error.at {
         Some((file, span)) => {
             let label = Label::new(
@@ -203,8 +196,8 @@ pub fn render_error(error: &FileError, style: Style) -> String {
     out
 }
 
-pub fn render(report: &Report, style: Style) -> String {
-    let handler = handler(style);
+pub fn render(report: &Report) -> String {
+    let handler = handler(report.options);
     let mut out = String::new();
     for finding in report.findings.iter().filter(|f| f.waived_by.is_none()) {
         let rendered = to_rendered(report, finding);
@@ -220,9 +213,6 @@ pub fn render(report: &Report, style: Style) -> String {
         }
         out.push('\n');
     }
-    if report.policies_skipped {
-        let _ = writeln!(out, "{}", super::POLICIES_SKIPPED);
-    }
-    let _ = writeln!(out, "{}", summary_line(report));
+    out.push_str(&closing_lines(report));
     out
 }

@@ -1,8 +1,10 @@
-//! The JSON document of CLI.md §4: version, tool, as_of, root, summary, findings.
+//! The JSON document of CLI.md §4: version, tool, as_of, root, summary, findings; each
+//! finding also carries its rule's title and its help, and `errors` the tool errors that
+//! stopped a run (exit 2) before anything was judged.
 
 use serde::Serialize;
 
-use super::{Report, fingerprint};
+use super::{Report, ToolError, fingerprint};
 use crate::finding::Finding;
 use crate::schema::Kind;
 
@@ -12,8 +14,32 @@ struct Document<'a> {
     tool: Tool,
     as_of: String,
     root: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revision: Option<&'a str>,
     summary: Summary,
     findings: Findings<'a>,
+    errors: Vec<JsonError<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    message: &'a str,
+    help: Option<&'a str>,
+    file: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+}
+
+impl<'a> From<&'a ToolError> for JsonError<'a> {
+    fn from(error: &'a ToolError) -> JsonError<'a> {
+        JsonError {
+            message: &error.message,
+            help: error.help.as_deref(),
+            file: error.file.as_deref(),
+            line: error.line,
+            column: error.column,
+        }
+    }
 }
 
 /// The findings, converted one at a time as they are written.
@@ -63,7 +89,9 @@ pub struct JsonFinding<'a> {
     severity: &'static str,
     pack: &'a str,
     cite: &'a [String],
+    title: &'a str,
     message: &'a str,
+    help: Option<&'a str>,
     entity: Option<Entity<'a>>,
     file: Option<&'a str>,
     span: Option<JsonSpan>,
@@ -100,7 +128,11 @@ pub fn finding<'a>(report: &Report<'a>, finding: &'a Finding) -> JsonFinding<'a>
         severity: finding.severity.as_str(),
         pack: &finding.rule.pack,
         cite: &finding.rule.cite,
+        title: report
+            .rule(&finding.rule.id)
+            .map_or("", |r| r.title.as_str()),
         message: &finding.message,
+        help: finding.help.as_deref(),
         entity: finding.entity.as_ref().map(|e| Entity {
             kind: e.kind,
             name: &e.name,
@@ -131,6 +163,7 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
         },
         as_of: report.as_of.to_string(),
         root: &report.root,
+        revision: report.revision.as_deref(),
         summary: Summary {
             errors: s.errors,
             warnings: s.warnings,
@@ -151,6 +184,7 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
             },
         },
         findings: Findings(report),
+        errors: report.errors.iter().map(JsonError::from).collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     out.write_all(b"\n")

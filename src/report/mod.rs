@@ -1,16 +1,25 @@
-//! Renderers: one pure function per output format over the same [`Report`].
+//! Renderers: one pure function per output format over the same [`Report`], which holds
+//! everything any format shows — findings, sources, the rule catalog, per-policy tallies,
+//! tool errors and render options — so no renderer reaches for anything else.
 
 pub mod catalog;
 pub mod concise;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod rules;
+pub mod sarif;
 mod snippet;
 
 use crate::date::Date;
+use crate::error::FileError;
 use crate::finding::{Finding, Severity};
-use crate::model::Inventory;
+use crate::model::{Inventory, Val};
+use crate::policy::evaluate::Tally;
 use crate::schema::Kind;
 use crate::source::{SourceMap, Span};
+use rules::RuleInfo;
 
 /// Everything a renderer may show: sorted findings and what they were judged against.
 pub struct Report<'a> {
@@ -23,6 +32,63 @@ pub struct Report<'a> {
     /// Policies were skipped because the inventory has language errors.
     pub policies_skipped: bool,
     pub summary: Summary,
+    /// The selected policies and every language code, sorted by id.
+    pub rules: &'a [RuleInfo],
+    /// One per evaluated policy, in id order.
+    pub tallies: &'a [Tally],
+    /// The git revision judged, when it was not the working tree.
+    pub revision: Option<String>,
+    /// Why the run could not judge the inventory (bad configuration or pack, I/O).
+    pub errors: Vec<ToolError>,
+    pub options: RenderOptions,
+}
+
+/// How to draw, decided by the caller (terminal, CI or test), never by a renderer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Findings only: no summary line, no note about skipped policies.
+    pub quiet: bool,
+    pub color: bool,
+    /// Terminal width for the human format.
+    pub width: usize,
+}
+
+impl Default for RenderOptions {
+    /// What the snapshots pin: no colour, 80 columns.
+    fn default() -> RenderOptions {
+        RenderOptions {
+            quiet: false,
+            color: false,
+            width: 80,
+        }
+    }
+}
+
+/// An error that stopped the run, as plain data for the machine formats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolError {
+    pub message: String,
+    pub help: Option<String>,
+    /// The file and 1-based line and column (in Unicode scalar values) it points at.
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+impl From<&FileError> for ToolError {
+    fn from(error: &FileError) -> ToolError {
+        let (file, place) = match &error.at {
+            Some((source, span)) => (Some(source.path.clone()), Some(source.line_col(span.start))),
+            None => (None, None),
+        };
+        ToolError {
+            message: error.message.clone(),
+            help: error.help.clone(),
+            file,
+            line: place.map(|p| p.0),
+            column: place.map(|p| p.1),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -89,6 +155,36 @@ impl<'a> Report<'a> {
     pub fn count_of(&self, kind: Kind) -> usize {
         self.inventory.of_kind(kind).len()
     }
+
+    /// The catalog entry of a rule id.
+    pub fn rule(&self, id: &str) -> Option<&'a RuleInfo> {
+        let rules = self.rules;
+        let index = rules
+            .binary_search_by(|r| r.rule.id.as_str().cmp(id))
+            .ok()?;
+        rules.get(index)
+    }
+
+    /// The 1-based start and end columns of a span in UTF-16 code units, SARIF's default
+    /// `columnKind`: a character outside the Basic Multilingual Plane counts twice.
+    pub fn utf16_columns(&self, span: Span) -> Option<(usize, usize)> {
+        let file = self.sources.get(span.file)?;
+        let column = |offset: usize| {
+            let before = file.text.get(..offset).unwrap_or_default();
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
+            before[start..].encode_utf16().count() + 1
+        };
+        Some((column(span.start as usize), column(span.end as usize)))
+    }
+
+    /// The `reason` of the waiver named `name`: why a waived finding is accepted.
+    pub fn waiver_reason(&self, name: &str) -> Option<&'a str> {
+        let inventory = self.inventory;
+        match inventory.entity(inventory.lookup(name)?).get("reason")? {
+            Val::Str(reason) => Some(reason),
+            _ => None,
+        }
+    }
 }
 
 /// A stable identity of a finding: policy, entity and blamed attribute — never a line
@@ -146,3 +242,19 @@ pub fn summary_line(report: &Report) -> String {
 
 pub const POLICIES_SKIPPED: &str =
     "policies were not evaluated: fix the language errors above first";
+
+/// The lines that close the human and concise outputs: the skipped-policies note and
+/// the summary, or nothing under `--quiet`.
+pub fn closing_lines(report: &Report) -> String {
+    if report.options.quiet {
+        return String::new();
+    }
+    let mut out = String::new();
+    if report.policies_skipped {
+        out.push_str(POLICIES_SKIPPED);
+        out.push('\n');
+    }
+    out.push_str(&summary_line(report));
+    out.push('\n');
+    out
+}

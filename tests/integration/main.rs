@@ -10,6 +10,7 @@ mod audit;
 mod cli;
 mod expressions;
 mod hostile;
+mod integrations;
 mod language;
 mod model;
 mod policies;

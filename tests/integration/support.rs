@@ -74,15 +74,9 @@ fn check_dir_with(dir: &Path, selection: Selection) -> Outcome {
     check(files, &judge)
 }
 
-/// Human output as the snapshots pin it: no colour, 80 columns.
+/// Human output as the snapshots pin it: no colour, 80 columns (the default options).
 pub fn human(outcome: &Outcome) -> String {
-    human::render(
-        &outcome.report("."),
-        human::Style {
-            color: false,
-            width: 80,
-        },
-    )
+    human::render(&outcome.report("."))
 }
 
 pub fn json(outcome: &Outcome) -> String {
