@@ -5,6 +5,7 @@
 
 use std::sync::{Arc, LazyLock};
 
+use crate::model::EntityId;
 use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -45,7 +46,10 @@ pub struct Rule {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct EntityRef {
     pub kind: &'static str,
-    pub name: String,
+    /// Shared with the inventory, never copied: a name may be very long.
+    pub name: Arc<str>,
+    /// The entity in the resolved inventory; `None` for errors found before resolution.
+    pub id: Option<EntityId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,7 +80,7 @@ pub struct Finding {
     /// The blamed attribute path, part of the fingerprint (`patch.status`; empty for the block).
     pub attribute: String,
     /// Name of the waiver that excuses this finding.
-    pub waived_by: Option<String>,
+    pub waived_by: Option<Arc<str>>,
 }
 
 /// The language's own diagnostics (LANGUAGE.md §6).
@@ -337,10 +341,11 @@ impl Finding {
         self
     }
 
-    pub fn with_entity(mut self, kind: &'static str, name: impl Into<String>) -> Finding {
+    pub fn with_entity(mut self, kind: &'static str, name: impl Into<Arc<str>>) -> Finding {
         self.entity = Some(EntityRef {
             kind,
             name: name.into(),
+            id: None,
         });
         self
     }

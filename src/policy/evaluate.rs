@@ -197,6 +197,7 @@ fn finding(policy: &Policy, severity: Severity, scope: Scope, id: EntityId) -> F
         entity: Some(EntityRef {
             kind: entity.kind.as_str(),
             name: entity.name.clone(),
+            id: Some(id),
         }),
         primary: Some(primary),
         secondary,
@@ -334,11 +335,7 @@ fn apply_waivers(inventory: &Inventory, settings: &Settings, findings: &mut Vec<
         let Some(&policy) = by_rule.get(finding.rule.id.as_str()) else {
             continue;
         };
-        let Some(target) = finding
-            .entity
-            .as_ref()
-            .and_then(|e| inventory.lookup(&e.name))
-        else {
+        let Some(target) = finding.entity.as_ref().and_then(|e| e.id) else {
             continue;
         };
         // A vulnerability's finding is also excused through any device it affects.

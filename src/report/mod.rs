@@ -194,7 +194,7 @@ pub fn fingerprint(finding: &Finding) -> String {
     key.push_str(&finding.rule.id);
     for part in [
         finding.entity.as_ref().map_or("", |e| e.kind),
-        finding.entity.as_ref().map_or("", |e| e.name.as_str()),
+        finding.entity.as_ref().map_or("", |e| &*e.name),
         &finding.attribute,
     ] {
         key.push('\0');

@@ -194,7 +194,7 @@ fn result_object(report: &Report, finding: &Finding, rule_index: Option<usize>) 
         }]);
     }
     if let Some(entity) = &finding.entity {
-        result["properties"] = json!({"entity": {"kind": entity.kind, "name": entity.name}});
+        result["properties"] = json!({"entity": {"kind": entity.kind, "name": &*entity.name}});
     }
     if let Some(waiver) = &finding.waived_by {
         let justification = match report.waiver_reason(waiver) {
