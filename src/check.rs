@@ -4,10 +4,12 @@
 
 use rayon::prelude::*;
 
-use crate::config::{Config, FailOn};
+use std::collections::BTreeMap;
+
 use crate::date::Date;
 use crate::discover::InputFile;
 use crate::finding::Finding;
+use crate::finding::{FailOn, Severity};
 use crate::model::{self, Inventory};
 use crate::policy::PolicySet;
 use crate::policy::evaluate::{self, Settings, Tally};
@@ -32,13 +34,19 @@ pub struct Outcome {
     pub tallies: Vec<Tally>,
 }
 
-/// What to judge an inventory against.
+/// What to judge an inventory against: the loaded policies and the settings resolved
+/// from the configuration and the flags (`Config::judge`), never the raw configuration.
 pub struct Judge<'a> {
-    pub config: &'a Config,
-    pub as_of: Date,
     pub policies: &'a PolicySet,
     /// Indices of the selected policies in `policies`.
     pub selected: &'a [usize],
+    pub as_of: Date,
+    /// `[severity]` overrides by policy id or name.
+    pub severity: &'a BTreeMap<String, Severity>,
+    /// `[packs.X] enforce` by pack id.
+    pub enforce: &'a BTreeMap<String, bool>,
+    /// `wardline.toml`, where findings about the inventory as a whole point.
+    pub config_file: Option<&'a SourceFile>,
 }
 
 /// Parses every file (in parallel; results kept in path order), resolves the inventory
@@ -87,7 +95,7 @@ pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
     let policies_skipped = findings.iter().any(Finding::blocks_evaluation);
     let mut tallies = Vec::new();
     if !policies_skipped {
-        let root_span = match &judge.config.source {
+        let root_span = match judge.config_file {
             Some(file) => Some(Span::new(
                 sources.add(SourceFile::new(file.path.clone(), file.text.as_str())),
                 0,
@@ -98,8 +106,8 @@ pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
         let settings = Settings {
             policies: judge.policies,
             selected: judge.selected,
-            severity: &judge.config.severity,
-            enforce: &judge.config.enforce,
+            severity: judge.severity,
+            enforce: judge.enforce,
             as_of,
             root_span,
         };
@@ -115,7 +123,7 @@ pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
         as_of,
         policies_skipped,
         ward_files,
-        rules: rules::catalog(judge.policies, judge.selected, judge.config),
+        rules: rules::catalog(judge),
         tallies,
     }
 }

@@ -6,11 +6,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::check::{self, Judge};
-use crate::config::{Config, FailOn};
+use crate::check;
+use crate::config::Config;
 use crate::date::Date;
 use crate::discover::{self, Worktree};
 use crate::error::FileError;
+use crate::finding::FailOn;
 use crate::policy::PolicySet;
 use crate::report::{self, RenderOptions, Report, ToolError, github, human};
 
@@ -186,7 +187,9 @@ fn load(location: &Location) -> Result<(Worktree, Config, PolicySet), Failure> {
     let explicit = location.config.as_deref().map(|path| (&tree, path));
     let config = discover::load_config(&tree, explicit).or_else(|e| fail(e, color))?;
     let extra = discover::extra_packs(&tree, &config).or_else(|e| fail(e, color))?;
-    let policies = PolicySet::for_config(&config, extra).map_err(|errors| (errors, color))?;
+    let policies = config
+        .load_policies(extra)
+        .map_err(|errors| (errors, color))?;
     Ok((tree, config, policies))
 }
 
@@ -249,13 +252,7 @@ fn judge(args: &CheckArgs) -> Result<(check::Outcome, FailOn), Failure> {
     })?;
     let files = discover::ward_files(&tree, config).or_else(|e| fail(e, color))?;
     let as_of = args.as_of.or(config.as_of).unwrap_or_else(Date::today_utc);
-    let judge = Judge {
-        config,
-        as_of,
-        policies: &policies,
-        selected: &selected,
-    };
-    let outcome = check::check(files, &judge);
+    let outcome = check::check(files, &config.judge(&policies, &selected, as_of));
     Ok((outcome, args.fail_on.unwrap_or(config.fail_on)))
 }
 

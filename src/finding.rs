@@ -34,6 +34,26 @@ impl Severity {
     }
 }
 
+/// The level at or above which findings fail a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    Level(Severity),
+    Never,
+}
+
+impl FailOn {
+    pub fn parse(text: &str) -> Option<FailOn> {
+        match text {
+            "never" => Some(FailOn::Never),
+            _ => Severity::parse(text).map(FailOn::Level),
+        }
+    }
+
+    pub fn fails(self, severity: Severity) -> bool {
+        matches!(self, FailOn::Level(level) if severity >= level)
+    }
+}
+
 /// What a finding is an instance of: a language diagnostic or a policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {

@@ -12,6 +12,7 @@ mod expressions;
 mod hostile;
 mod integrations;
 mod language;
+mod layers;
 mod model;
 mod policies;
 mod robustness;
