@@ -115,6 +115,14 @@ pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
         findings.extend(found);
         tallies = tallied;
     }
+    for finding in &mut findings {
+        let file = finding
+            .primary
+            .as_ref()
+            .and_then(|l| sources.get(l.span.file))
+            .map(|f| f.path.as_str());
+        finding.identify(file);
+    }
     sort_findings(&mut findings, &sources);
     Outcome {
         sources,

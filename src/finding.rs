@@ -99,9 +99,25 @@ pub struct Finding {
     pub help: Option<String>,
     /// The blamed attribute path, part of the fingerprint (`patch.status`; empty for the block).
     pub attribute: String,
+    /// The finding's identity across revisions; see [`Finding::identify`].
+    pub fingerprint: Fingerprint,
     /// Name of the waiver that excuses this finding.
     pub waived_by: Option<Arc<str>>,
 }
+
+/// A stable identity of a finding: what is judged and what is wrong, never where it is
+/// written, so moving, reordering or reformatting blocks keeps it (CLI.md §4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Fingerprint(pub u64);
+
+impl std::fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+/// Bumped when what goes into a fingerprint changes, so old and new never collide.
+const FINGERPRINT_VERSION: &str = "wardline/v1";
 
 /// The language's own diagnostics (LANGUAGE.md §6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -347,6 +363,7 @@ impl Finding {
             secondary: Vec::new(),
             help: None,
             attribute: String::new(),
+            fingerprint: Fingerprint::default(),
             waived_by: None,
         }
     }
@@ -378,6 +395,47 @@ impl Finding {
             self.rule.id,
             self.message
         )
+    }
+
+    /// Computes [`Finding::fingerprint`] from (policy id, entity kind, entity name,
+    /// blamed attribute path), hashed with 64-bit FNV-1a so it is the same on every
+    /// platform and version. A language error also keys on its message (one block may
+    /// have several), and one about no block on its file, with digits folded: such
+    /// messages may name byte offsets, which move with every edit.
+    pub fn identify(&mut self, file: Option<&str>) {
+        let mut key = String::from(FINGERPRINT_VERSION);
+        for part in [
+            self.rule.id.as_str(),
+            self.entity.as_ref().map_or("", |e| e.kind),
+            self.entity.as_ref().map_or("", |e| &*e.name),
+            &self.attribute,
+        ] {
+            key.push('\0');
+            key.push_str(part);
+        }
+        if self.rule.pack == "language" {
+            key.push('\0');
+            if self.entity.is_some() {
+                key.push_str(&self.message);
+            } else {
+                key.push_str(file.unwrap_or_default());
+                key.push('\0');
+                let mut in_digits = false;
+                for c in self.message.chars() {
+                    let digit = c.is_ascii_digit();
+                    if !(digit && in_digits) {
+                        key.push(if digit { '#' } else { c });
+                    }
+                    in_digits = digit;
+                }
+            }
+        }
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in key.bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.fingerprint = Fingerprint(hash);
     }
 
     /// A WARD-001…010 error: the inventory cannot be judged.

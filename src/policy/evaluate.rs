@@ -11,7 +11,7 @@ use super::expr::{Scope, V};
 use super::pack::Piece;
 use super::{Policy, PolicySet};
 use crate::date::Date;
-use crate::finding::{Code, EntityRef, Finding, Label, Rule, Severity};
+use crate::finding::{Code, EntityRef, Finding, Fingerprint, Label, Rule, Severity};
 use crate::model::{Attr, EntityId, Inventory, Origin, Val};
 use crate::schema::Kind;
 use crate::source::Span;
@@ -138,6 +138,7 @@ fn missing_organization(
             "add one `organization` block with the dates of the organization's reviews".into(),
         ),
         attribute: String::new(),
+        fingerprint: Fingerprint::default(),
         waived_by: None,
     })
 }
@@ -203,6 +204,7 @@ fn finding(policy: &Policy, severity: Severity, scope: Scope, id: EntityId) -> F
         secondary,
         help: policy.help.clone(),
         attribute,
+        fingerprint: Fingerprint::default(),
         waived_by: None,
     }
 }

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{Report, ToolError, fingerprint};
+use super::{Report, ToolError};
 use crate::finding::Finding;
 use crate::schema::Kind;
 
@@ -148,7 +148,7 @@ pub fn finding<'a>(report: &Report<'a>, finding: &'a Finding) -> JsonFinding<'a>
         }),
         waived: finding.waived_by.is_some(),
         waiver: finding.waived_by.as_deref(),
-        fingerprint: fingerprint(finding),
+        fingerprint: finding.fingerprint.to_string(),
     }
 }
 

@@ -187,32 +187,6 @@ impl<'a> Report<'a> {
     }
 }
 
-/// A stable identity of a finding: policy, entity and blamed attribute — never a line
-/// number — hashed with 64-bit FNV-1a so it is the same on every platform and version.
-pub fn fingerprint(finding: &Finding) -> String {
-    let mut key = String::new();
-    key.push_str(&finding.rule.id);
-    for part in [
-        finding.entity.as_ref().map_or("", |e| e.kind),
-        finding.entity.as_ref().map_or("", |e| &*e.name),
-        &finding.attribute,
-    ] {
-        key.push('\0');
-        key.push_str(part);
-    }
-    if finding.rule.pack == "language" {
-        // Language errors name what is wrong in the message; one block may have several.
-        key.push('\0');
-        key.push_str(&finding.message);
-    }
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in key.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
-}
-
 fn counted(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
 }

@@ -12,7 +12,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::rules::{Citation, Regulation, RuleInfo};
-use super::{POLICIES_SKIPPED, Report, ToolError, fingerprint};
+use super::{POLICIES_SKIPPED, Report, ToolError};
 use crate::finding::{Finding, Severity};
 
 const SCHEMA: &str =
@@ -171,7 +171,7 @@ fn result_object(report: &Report, finding: &Finding, rule_index: Option<usize>) 
         "ruleId": finding.rule.id,
         "level": level(finding.severity),
         "message": {"text": finding.message},
-        "partialFingerprints": {"wardline/v1": fingerprint(finding)},
+        "partialFingerprints": {"wardline/v1": finding.fingerprint.to_string()},
     });
     if let Some(index) = rule_index {
         result["ruleIndex"] = json!(index);
