@@ -184,20 +184,22 @@ impl Outcome {
             rules: &self.rules,
             tallies: &self.tallies,
             revision: None,
+            baseline: None,
             errors: Vec::new(),
             options: RenderOptions::default(),
         }
     }
 
     /// Exit status of CLI.md §3: 2 when the inventory could not be judged, 1 when an
-    /// unwaived finding is at or above `fail_on`, else 0.
+    /// unwaived finding (new, when compared with a baseline) is at or above `fail_on`,
+    /// else 0.
     pub fn exit_code(&self, fail_on: FailOn) -> u8 {
         if self.policies_skipped {
             2
         } else if self
             .findings
             .iter()
-            .any(|f| f.waived_by.is_none() && fail_on.fails(f.severity))
+            .any(|f| f.is_reported() && fail_on.fails(f.severity))
         {
             1
         } else {

@@ -101,6 +101,9 @@ pub struct Finding {
     pub attribute: String,
     /// The finding's identity across revisions; see [`Finding::identify`].
     pub fingerprint: Fingerprint,
+    /// Compared with `--baseline`: whether the baseline lacked it. `None` when no
+    /// baseline was compared.
+    pub new: Option<bool>,
     /// Name of the waiver that excuses this finding.
     pub waived_by: Option<Arc<str>>,
 }
@@ -113,6 +116,25 @@ pub struct Fingerprint(pub u64);
 impl std::fmt::Display for Fingerprint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:016x}", self.0)
+    }
+}
+
+/// Marks each finding new or not against `baseline`, matching by fingerprint as a
+/// multiset: a fingerprint the baseline had twice excuses two findings, not more.
+pub fn mark_new(findings: &mut [Finding], baseline: &[Finding]) {
+    let mut had: std::collections::HashMap<Fingerprint, usize> = std::collections::HashMap::new();
+    for finding in baseline {
+        *had.entry(finding.fingerprint).or_default() += 1;
+    }
+    for finding in findings {
+        let count = had.get_mut(&finding.fingerprint);
+        finding.new = Some(match count {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        });
     }
 }
 
@@ -364,6 +386,7 @@ impl Finding {
             help: None,
             attribute: String::new(),
             fingerprint: Fingerprint::default(),
+            new: None,
             waived_by: None,
         }
     }
@@ -436,6 +459,11 @@ impl Finding {
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
         self.fingerprint = Fingerprint(hash);
+    }
+
+    /// Whether this finding counts: not waived, and not one the baseline already had.
+    pub fn is_reported(&self) -> bool {
+        self.waived_by.is_none() && self.new != Some(false)
     }
 
     /// A WARD-001…010 error: the inventory cannot be judged.

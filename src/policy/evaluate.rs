@@ -139,6 +139,7 @@ fn missing_organization(
         ),
         attribute: String::new(),
         fingerprint: Fingerprint::default(),
+        new: None,
         waived_by: None,
     })
 }
@@ -205,6 +206,7 @@ fn finding(policy: &Policy, severity: Severity, scope: Scope, id: EntityId) -> F
         help: policy.help.clone(),
         attribute,
         fingerprint: Fingerprint::default(),
+        new: None,
         waived_by: None,
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod concise;
+pub mod diff;
 pub mod github;
 pub mod human;
 pub mod json;
@@ -38,6 +39,9 @@ pub struct Report<'a> {
     pub tallies: &'a [Tally],
     /// The git revision judged, when it was not the working tree.
     pub revision: Option<String>,
+    /// The revision compared with `--baseline`: findings it already had are left out
+    /// of the human, concise and exit-code reckoning.
+    pub baseline: Option<String>,
     /// Why the run could not judge the inventory (bad configuration or pack, I/O).
     pub errors: Vec<ToolError>,
     pub options: RenderOptions,
@@ -97,6 +101,8 @@ pub struct Summary {
     pub warnings: usize,
     pub infos: usize,
     pub waived: usize,
+    /// Findings the baseline already had (not counted above).
+    pub pre_existing: usize,
     pub files: usize,
     pub entities: usize,
 }
@@ -112,6 +118,10 @@ impl Summary {
         for finding in findings {
             if finding.waived_by.is_some() {
                 summary.waived += 1;
+                continue;
+            }
+            if finding.new == Some(false) {
+                summary.pre_existing += 1;
                 continue;
             }
             match finding.severity {
@@ -211,6 +221,12 @@ pub fn summary_line(report: &Report) -> String {
         counted(s.entities, "entity", "entities"),
         report.as_of
     ));
+    if let Some(baseline) = &report.baseline {
+        line.push_str(&format!(
+            "; {} already at {baseline} left out",
+            counted(s.pre_existing, "finding", "findings")
+        ));
+    }
     line
 }
 

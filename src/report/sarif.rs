@@ -176,6 +176,9 @@ fn result_object(report: &Report, finding: &Finding, rule_index: Option<usize>) 
     if let Some(index) = rule_index {
         result["ruleIndex"] = json!(index);
     }
+    if let Some(new) = finding.new {
+        result["baselineState"] = json!(if new { "new" } else { "unchanged" });
+    }
     let place = finding
         .primary
         .as_ref()
