@@ -15,6 +15,7 @@ mod language;
 mod layers;
 mod model;
 mod policies;
+mod revisions;
 mod robustness;
 mod support;
 mod waivers;
