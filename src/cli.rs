@@ -71,7 +71,7 @@ enum Color {
     Never,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 struct Location {
     /// Inventory directory (the nearest `wardline.toml` at or above it marks the root)
     #[arg(default_value = ".")]
@@ -394,10 +394,31 @@ fn judge(args: &CheckArgs) -> Result<Judged, Failure> {
     })
 }
 
-/// `wardline diff FROM [TO]`: both sides judged with TO's configuration.
+/// In `diff FROM X`, whether X is the inventory path rather than TO: no PATH follows, X
+/// exists on disk, and the repository there has no revision of that name.
+fn names_a_path_not_a_revision(word: &str, args: &DiffArgs) -> bool {
+    let path = Path::new(word);
+    args.location.path == Path::new(".")
+        && path.exists()
+        && git2::Repository::discover(path).is_ok_and(|repo| repo.revparse_single(word).is_err())
+}
+
+/// `wardline diff FROM [TO] [PATH]`: both sides judged with TO's configuration.
 fn run_diff(args: &DiffArgs) -> Result<u8, Failure> {
     let color = args.location.color;
-    let loaded = load(&args.location, args.to.as_deref())?;
+    let to = args
+        .to
+        .as_deref()
+        .filter(|to| !names_a_path_not_a_revision(to, args));
+    let location = match (args.to.as_deref(), to) {
+        // `diff HEAD inventory/`: the second word was the path.
+        (Some(path), None) => &Location {
+            path: PathBuf::from(path),
+            ..args.location.clone()
+        },
+        _ => &args.location,
+    };
+    let loaded = load(location, to)?;
     let selected = loaded.select(None, None).or_else(|e| fail(e, color))?;
     let as_of = args
         .as_of
@@ -414,7 +435,7 @@ fn run_diff(args: &DiffArgs) -> Result<u8, Failure> {
         files,
         &loaded.config.judge(&loaded.policies, &selected, as_of),
     );
-    let root = display_path(&args.location.path);
+    let root = display_path(&location.path);
     let label = |git: Option<&GitTree>| git.map_or("worktree".to_owned(), GitTree::short_id);
     let diff = DiffReport {
         from: from.report(root.clone()),

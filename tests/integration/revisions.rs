@@ -349,6 +349,9 @@ fn an_inventory_root_in_a_subdirectory_of_the_repository() {
         "{}",
         diff.stdout
     );
+    // `diff FROM PATH`: the second word names a directory, not a revision.
+    let from_top = run(s.path(), &["diff", "HEAD", "compliance"]);
+    assert_eq!(from_top.stdout, diff.stdout, "{}", from_top.stderr);
     let old = run(s.path(), &["check", "compliance", "--rev", "HEAD"]);
     assert_eq!(old.code, Some(0), "{}{}", old.stdout, old.stderr);
 }
