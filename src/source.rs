@@ -1,7 +1,7 @@
 //! Source files and byte spans.
 //!
 //! Every value the parser produces carries a [`Span`]: a file and a byte range. Line and
-//! column numbers are computed only when a diagnostic is rendered, by [`LineIndex`], so
+//! column numbers are computed only when a diagnostic is rendered, by a sparse line index, so
 //! spans stay cheap and independent of line-ending style.
 
 use std::sync::Arc;
