@@ -138,6 +138,24 @@ pub fn mark_new(findings: &mut [Finding], baseline: &[Finding]) {
     }
 }
 
+/// 64-bit FNV-1a: the same on every platform and Rust version, unlike `DefaultHasher`.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
 /// Bumped when what goes into a fingerprint changes, so old and new never collide.
 const FINGERPRINT_VERSION: &str = "wardline/v1";
 
@@ -426,39 +444,36 @@ impl Finding {
     /// have several), and one about no block on its file, with digits folded: such
     /// messages may name byte offsets, which move with every edit.
     pub fn identify(&mut self, file: Option<&str>) {
-        let mut key = String::from(FINGERPRINT_VERSION);
+        // Hashed as it is read, without building the key: a name may be megabytes long.
+        let mut hash = Fnv::default();
+        hash.write(FINGERPRINT_VERSION.as_bytes());
         for part in [
             self.rule.id.as_str(),
             self.entity.as_ref().map_or("", |e| e.kind),
             self.entity.as_ref().map_or("", |e| &*e.name),
             &self.attribute,
         ] {
-            key.push('\0');
-            key.push_str(part);
+            hash.write(b"\0");
+            hash.write(part.as_bytes());
         }
         if self.rule.pack == "language" {
-            key.push('\0');
+            hash.write(b"\0");
             if self.entity.is_some() {
-                key.push_str(&self.message);
+                hash.write(self.message.as_bytes());
             } else {
-                key.push_str(file.unwrap_or_default());
-                key.push('\0');
+                hash.write(file.unwrap_or_default().as_bytes());
+                hash.write(b"\0");
                 let mut in_digits = false;
-                for c in self.message.chars() {
-                    let digit = c.is_ascii_digit();
+                for byte in self.message.bytes() {
+                    let digit = byte.is_ascii_digit();
                     if !(digit && in_digits) {
-                        key.push(if digit { '#' } else { c });
+                        hash.write(&[if digit { b'#' } else { byte }]);
                     }
                     in_digits = digit;
                 }
             }
         }
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for byte in key.bytes() {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.fingerprint = Fingerprint(hash);
+        self.fingerprint = Fingerprint(hash.0);
     }
 
     /// Whether this finding counts: not waived, and not one the baseline already had.
