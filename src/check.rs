@@ -36,6 +36,7 @@ pub struct Outcome {
 
 /// What to judge an inventory against: the loaded policies and the settings resolved
 /// from the configuration and the flags (`Config::judge`), never the raw configuration.
+#[derive(Clone, Copy)]
 pub struct Judge<'a> {
     pub policies: &'a PolicySet,
     /// Indices of the selected policies in `policies`.

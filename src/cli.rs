@@ -13,6 +13,7 @@ use crate::discover::{self, SourceTree, Worktree};
 use crate::error::FileError;
 use crate::finding::{FailOn, mark_new};
 use crate::git::GitTree;
+use crate::history;
 use crate::policy::PolicySet;
 use crate::report::diff::DiffReport;
 use crate::report::{self, RenderOptions, Report, ToolError, github, human};
@@ -38,6 +39,9 @@ enum Command {
     Explain(ExplainArgs),
     /// Compare two revisions: inventory changes and new and resolved findings
     Diff(DiffArgs),
+    /// Findings opened and closed by each commit that changed the inventory, and how long
+    /// each stayed open
+    History(HistoryArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -131,6 +135,22 @@ enum DiffFormat {
 }
 
 #[derive(Debug, clap::Args)]
+struct HistoryArgs {
+    #[command(flatten)]
+    location: Location,
+    /// Start after this revision, or at this date (YYYY-MM-DD); default: the whole history
+    #[arg(long, value_name = "REV|DATE")]
+    since: Option<String>,
+    /// Output format: text, one JSON document, or Markdown tables
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    format: DiffFormat,
+    /// Judge every commit as of this date (default: `as_of` in wardline.toml, else each
+    /// commit as of its own date)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    as_of: Option<Date>,
+}
+
+#[derive(Debug, clap::Args)]
 struct DiffArgs {
     /// The older revision (a branch, tag, sha or `HEAD~1`)
     from: String,
@@ -188,6 +208,7 @@ pub fn main() -> ExitCode {
         Command::Policies(args) => run_policies(&args),
         Command::Explain(args) => run_explain(&args),
         Command::Diff(args) => run_diff(&args),
+        Command::History(args) => run_history(&args),
     };
     ExitCode::from(result.unwrap_or_else(|(errors, color)| report_errors(&errors, color)))
 }
@@ -392,6 +413,36 @@ fn judge(args: &CheckArgs) -> Result<Judged, Failure> {
         revision: loaded.revision.as_ref().map(GitTree::revision),
         baseline,
     })
+}
+
+/// `wardline history`: the first-parent history judged with today's configuration.
+fn run_history(args: &HistoryArgs) -> Result<u8, Failure> {
+    let color = args.location.color;
+    let loaded = load(&args.location, None)?;
+    let selected = loaded.select(None, None).or_else(|e| fail(e, color))?;
+    let fixed_as_of = args.as_of.or(loaded.config.as_of);
+    let since = args.since.as_deref().map(|since| match Date::parse(since) {
+        Some(date) => history::Since::Date(date),
+        None => history::Since::Revision(since.to_owned()),
+    });
+    let settings = history::Settings {
+        config: &loaded.config,
+        judge: loaded.config.judge(
+            &loaded.policies,
+            &selected,
+            fixed_as_of.unwrap_or_else(Date::today_utc),
+        ),
+        fixed_as_of,
+    };
+    let history =
+        history::walk(&loaded.disk, since.as_ref(), &settings).or_else(|e| fail(e, color))?;
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = match args.format {
+        DiffFormat::Json => report::history::write_json(&history, &mut stdout),
+        DiffFormat::Human => stdout.write_all(report::history::human(&history).as_bytes()),
+        DiffFormat::Markdown => stdout.write_all(report::history::markdown(&history).as_bytes()),
+    };
+    Ok(written_or_error(written.and_then(|()| stdout.flush()), 0))
 }
 
 /// In `diff FROM X`, whether X is the inventory path rather than TO: no PATH follows, X

@@ -55,7 +55,13 @@ impl Date {
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        Date(i32::try_from(secs / 86_400).unwrap_or(i32::MAX))
+        Date::from_unix_seconds(i64::try_from(secs).unwrap_or(i64::MAX))
+    }
+
+    /// The UTC day of a Unix time (a commit's time), saturating outside `i32` days.
+    pub fn from_unix_seconds(seconds: i64) -> Date {
+        let days = seconds.div_euclid(86_400);
+        Date(i32::try_from(days).unwrap_or(if days < 0 { i32::MIN } else { i32::MAX }))
     }
 
     pub fn ymd(self) -> (i32, u32, u32) {

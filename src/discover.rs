@@ -10,9 +10,9 @@
 //! Everything after this module works on in-memory files, so the pipeline is the same
 //! whatever tree the files came from.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
@@ -56,7 +56,7 @@ pub struct Worktree {
     pub max_file_size: u64,
     /// Files listed under names that are not their own (not UTF-8, shown escaped), by
     /// the name [`SourceTree::files`] gave them.
-    renamed: RefCell<HashMap<String, PathBuf>>,
+    renamed: Mutex<HashMap<String, PathBuf>>,
 }
 
 /// The nearest directory at or above `path` holding `wardline.toml`; else `path` itself
@@ -92,7 +92,7 @@ impl Worktree {
             repository: repository_of(&root),
             root,
             max_file_size,
-            renamed: RefCell::default(),
+            renamed: Mutex::default(),
         })
     }
 
@@ -153,8 +153,13 @@ impl SourceTree for Worktree {
     }
 
     fn read(&self, path: &str) -> Result<Vec<u8>, FileError> {
-        match self.renamed.borrow().get(path) {
-            Some(real) => self.read_path(real, path),
+        let renamed = self
+            .renamed
+            .lock()
+            .ok()
+            .and_then(|names| names.get(path).cloned());
+        match renamed {
+            Some(real) => self.read_path(&real, path),
             None => self.read_path(&self.root.join(path), path),
         }
     }
@@ -179,10 +184,10 @@ impl SourceTree for Worktree {
             // A symlinked file is listed like any other; reading it checks where it leads.
             if let Ok(relative) = entry.path().strip_prefix(&self.root) {
                 let path = relative_path(relative);
-                if relative.to_str().is_none() {
-                    self.renamed
-                        .borrow_mut()
-                        .insert(path.clone(), entry.path().to_path_buf());
+                if relative.to_str().is_none()
+                    && let Ok(mut renamed) = self.renamed.lock()
+                {
+                    renamed.insert(path.clone(), entry.path().to_path_buf());
                 }
                 files.push(path);
             }

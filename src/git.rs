@@ -29,6 +29,9 @@ pub struct GitTree {
     /// The revision as the user wrote it, and the commit's short id.
     revision: String,
     short_id: String,
+    /// The commit's day (UTC) and the first line of its message.
+    date: crate::date::Date,
+    summary: String,
     max_file_size: u64,
     /// Blobs listed by [`SourceTree::files`], by the path it gave them.
     listed: RefCell<HashMap<String, (Oid, i32)>>,
@@ -53,18 +56,30 @@ impl GitTree {
             .strip_prefix(&workdir)
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        let (short_id, tree) = {
+        let (short_id, tree, date, summary) = {
             let commit = resolve(&repo, rev)?;
             let tree = commit
                 .tree()
                 .map_err(|e| FileError::plain(format!("cannot read the tree of `{rev}`: {e}")))?;
-            (commit.id().to_string().chars().take(7).collect(), tree.id())
+            (
+                commit.id().to_string().chars().take(7).collect(),
+                tree.id(),
+                crate::date::Date::from_unix_seconds(commit.time().seconds()),
+                commit
+                    .summary()
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
         };
         let git = GitTree {
             tree,
             root,
             revision: rev.to_owned(),
             short_id,
+            date,
+            summary,
             max_file_size: disk.max_file_size,
             listed: RefCell::default(),
             repo,
@@ -76,6 +91,11 @@ impl GitTree {
     /// The commit's short id, `3f2a9c1`.
     pub fn short_id(&self) -> String {
         self.short_id.clone()
+    }
+
+    /// The commit's day (UTC) and the first line of its message.
+    pub fn commit(&self) -> (crate::date::Date, &str) {
+        (self.date, &self.summary)
     }
 
     /// `HEAD~1 (3f2a9c1)`: the revision as given and the commit it names.

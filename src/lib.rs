@@ -33,6 +33,7 @@ pub mod discover;
 pub mod error;
 pub mod finding;
 pub mod git;
+pub mod history;
 pub mod model;
 pub mod policy;
 pub mod report;

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod concise;
 pub mod diff;
 pub mod github;
+pub mod history;
 pub mod human;
 pub mod json;
 pub mod junit;

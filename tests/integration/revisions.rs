@@ -542,3 +542,146 @@ fn fingerprints_survive_moves_reorders_and_reformatting() {
         assert!(diff.is_empty(), "round {round}: {diff:?}");
     }
 }
+
+/// A commit with a fixed date, so the history's days are exact.
+fn commit_on(s: &Scenario, message: &str, date: &str) {
+    let seconds = wardline::date::Date::parse(date).unwrap();
+    let days = wardline::date::Date::parse("1970-01-01")
+        .unwrap()
+        .days_until(seconds);
+    let time = git2::Time::new(days * 86_400 + 12 * 3600, 0);
+    let signature = Signature::new("test", "test@example.invalid", &time).unwrap();
+    let mut index = s.repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.update_all(["*"], None).unwrap();
+    index.write().unwrap();
+    let tree = s.repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let parent = s.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let parents: Vec<&git2::Commit> = parent.iter().collect();
+    s.repo
+        .commit(
+            Some("HEAD"),
+            &signature,
+            &signature,
+            message,
+            &tree,
+            &parents,
+        )
+        .unwrap();
+}
+
+#[test]
+fn history_shows_findings_opened_and_closed() {
+    let s = Scenario::new();
+    s.write("README.md", "no inventory yet\n");
+    commit_on(&s, "readme", "2026-01-05");
+    s.write("inventory/org.ward", ORGANIZATION)
+        .write("inventory/helix.ward", &vendor("helix", "2026-09-30"))
+        .write("inventory/acme.ward", &vendor("acme", "2025-12-31"));
+    commit_on(&s, "inventory with two lapsed agreements", "2026-10-01");
+    s.write("README.md", "docs only\n");
+    commit_on(&s, "docs", "2026-10-05");
+    s.write("inventory/helix.ward", &vendor("helix", "2028-09-30"));
+    commit_on(&s, "renew helix", "2026-10-15");
+    s.write("inventory/zeta.ward", &vendor("zeta", "2026-01-31"));
+    commit_on(&s, "add zeta, already lapsed", "2026-11-01");
+    s.write("inventory/acme.ward", &vendor("acme", "2029-01-31"));
+    commit_on(&s, "renew acme", "2026-11-20");
+
+    let text = run(s.path(), &["history", "inventory", "--as-of", "2026-11-29"]);
+    assert_eq!(text.code, Some(0), "{}", text.stderr);
+    insta::assert_snapshot!("history-human", scrub_ids(&s, &text.stdout));
+
+    let json = run(
+        s.path(),
+        &[
+            "history",
+            "inventory",
+            "--as-of",
+            "2026-11-29",
+            "--format",
+            "json",
+        ],
+    );
+    let document: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    // The docs-only commit did not touch the inventory.
+    let summaries: Vec<&str> = document["commits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["summary"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            "inventory with two lapsed agreements",
+            "renew helix",
+            "add zeta, already lapsed",
+            "renew acme"
+        ]
+    );
+    let days: Vec<(String, i64, bool)> = document["remediation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["entity"].as_str().unwrap().to_owned(),
+                l["days_open"].as_i64().unwrap(),
+                l["closed"].is_null(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        days,
+        [
+            ("vendor acme".to_owned(), 50, false),
+            ("vendor helix".to_owned(), 14, false),
+            ("vendor zeta".to_owned(), 28, true),
+        ]
+    );
+
+    // After a revision: what was open there counts from the start of the walk.
+    let since = run(
+        s.path(),
+        &[
+            "history",
+            "inventory",
+            "--as-of",
+            "2026-11-29",
+            "--since",
+            "HEAD~2",
+        ],
+    );
+    assert!(
+        since.stdout.starts_with("2 commits changed the inventory"),
+        "{}",
+        since.stdout
+    );
+    assert!(since.stdout.contains("before the walk"), "{}", since.stdout);
+    let dated = run(
+        s.path(),
+        &[
+            "history",
+            "inventory",
+            "--as-of",
+            "2026-11-29",
+            "--since",
+            "2026-11-01",
+        ],
+    );
+    assert_eq!(dated.stdout, since.stdout);
+}
+
+/// Commit ids replaced by their summaries' order, so snapshots do not depend on time.
+fn scrub_ids(s: &Scenario, text: &str) -> String {
+    let mut walk = s.repo.revwalk().unwrap();
+    walk.push_head().unwrap();
+    let mut out = text.to_owned();
+    for (i, oid) in walk.enumerate() {
+        out = out.replace(&oid.unwrap().to_string()[..7], &format!("C{i}"));
+    }
+    out
+}
