@@ -73,7 +73,100 @@ pub fn run(args: &[String]) -> Result<(), String> {
         diff_two_revisions(&binary, &dir, runs, seconds)?;
         let _ = std::fs::remove_dir_all(&dir);
     }
-    human_rendering(&binary, runs)
+    human_rendering(&binary, runs)?;
+    history_of_commits(&binary, 1_000, 1_000)
+}
+
+/// `wardline history` over `commits` commits of a `devices`-device inventory, each commit
+/// changing one device file (written with `git fast-import`, which makes a thousand
+/// commits in a moment).
+fn history_of_commits(binary: &Path, commits: usize, devices: usize) -> Result<(), String> {
+    let dir = std::env::temp_dir().join("wardline-bench-history");
+    let _ = std::fs::remove_dir_all(&dir);
+    generate(&dir, devices)?;
+    let mut files: Vec<(String, String)> = Vec::new();
+    for entry in std::fs::read_dir(&dir).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        files.push((
+            name,
+            std::fs::read_to_string(&path).map_err(|e| e.to_string())?,
+        ));
+    }
+    files.sort();
+    let mut stream = String::new();
+    let statuses = ["current", "behind", "vendor_managed", "unpatchable"];
+    for commit in 0..commits {
+        let _ = writeln!(
+            stream,
+            "commit refs/heads/main\ncommitter bench <bench@example.invalid> {} +0000\ndata 9\ncommit {:>2}",
+            1_767_225_600 + commit * 3_600,
+            commit % 100
+        );
+        for (index, (name, text)) in files.iter().enumerate() {
+            let text = if commit == 0 || index == commit % files.len() {
+                // Each commit flips the patch status of the first device of one file.
+                text.replacen(
+                    "status = current",
+                    &format!("status = {}", statuses[commit % statuses.len()]),
+                    usize::from(commit > 0),
+                )
+            } else {
+                continue;
+            };
+            let _ = writeln!(
+                stream,
+                "M 100644 inline {name}\ndata {}\n{text}",
+                text.len()
+            );
+        }
+    }
+    let status = std::process::Command::new("git")
+        .args(["init", "--quiet", "-b", "main"])
+        .current_dir(&dir)
+        .status()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !status.success() {
+        return Err("git init failed".into());
+    }
+    let mut import = std::process::Command::new("git")
+        .args(["fast-import", "--quiet"])
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run git fast-import: {e}"))?;
+    if let Some(stdin) = import.stdin.as_mut() {
+        use std::io::Write as _;
+        stdin
+            .write_all(stream.as_bytes())
+            .map_err(|e| e.to_string())?;
+    }
+    drop(import.stdin.take());
+    if !import.wait().map_err(|e| e.to_string())?.success() {
+        return Err("git fast-import failed".into());
+    }
+    let start = Instant::now();
+    let output = std::process::Command::new(binary)
+        .args(["history", "--format", "json", "--as-of", "2026-11-29"])
+        .arg(&dir)
+        .output()
+        .map_err(|e| format!("cannot run wardline: {e}"))?;
+    let elapsed = start.elapsed().as_secs_f64();
+    if !output.status.success() {
+        return Err(format!(
+            "history failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    println!(
+        "history: {commits} commits of a {devices}-device inventory in {elapsed:.2} s ({:.1} ms a commit)",
+        elapsed * 1000.0 / commits as f64
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
 }
 
 /// `wardline diff` of two revisions of the inventory just timed: the generated files are
