@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::check::{self, Judge};
 use crate::config::{Config, FailOn};
@@ -13,6 +13,7 @@ use crate::discover::{self, Worktree};
 use crate::error::FileError;
 use crate::policy::PolicySet;
 use crate::report::{self, RenderOptions, Report, ToolError, github, human};
+use crate::schema::{KINDS, Kind};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,8 +32,17 @@ enum Command {
     Check(CheckArgs),
     /// List every policy: id, name, severity, pack, title, citation
     Policies(PoliciesArgs),
-    /// Show a policy's documentation, citation, severity and expressions
+    /// Show a policy's documentation, citation, severity and expressions, or what a
+    /// `WARD-*` diagnostic means and how to fix it
     Explain(ExplainArgs),
+    /// Print the language reference: every block kind, its keys and derived facts
+    Schema(SchemaArgs),
+    /// Start an inventory: a commented `wardline.toml` and a starter inventory that passes
+    Init(InitArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff)
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -108,6 +118,9 @@ struct CheckArgs {
     /// Print findings only: no summary line
     #[arg(long, short)]
     quiet: bool,
+    /// Print how many findings each policy raised instead of the findings
+    #[arg(long)]
+    statistics: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -121,10 +134,36 @@ struct PoliciesArgs {
 
 #[derive(Debug, clap::Args)]
 struct ExplainArgs {
-    /// A policy id (`HIPAA-105`) or name (`unpatchable-without-safeguard`)
+    /// A policy id (`HIPAA-105`) or name (`unpatchable-without-safeguard`), or a
+    /// diagnostic code (`WARD-002`)
     policy: String,
     #[command(flatten)]
     location: Location,
+}
+
+#[derive(Debug, clap::Args)]
+struct SchemaArgs {
+    /// One block kind (`device`); default: every kind
+    kind: Option<String>,
+    /// When to colour the output (`NO_COLOR` is honoured by `auto`)
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Debug, clap::Args)]
+struct InitArgs {
+    /// Directory to start the inventory in (created if missing)
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// When to colour the output (`NO_COLOR` is honoured by `auto`)
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Debug, clap::Args)]
+struct CompletionsArgs {
+    /// The shell to complete for
+    shell: clap_complete::Shell,
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
@@ -144,6 +183,10 @@ pub fn main() -> ExitCode {
         Command::Check(args) => run_check(&args),
         Command::Policies(args) => run_policies(&args),
         Command::Explain(args) => run_explain(&args),
+        Command::Schema(args) => run_schema(&args),
+        Command::Init(args) => run_init(&args),
+        Command::Completions(args) => Ok(run_completions(args.shell)),
+        Command::Man => Ok(run_man()),
     };
     ExitCode::from(result.unwrap_or_else(|(errors, color)| report_errors(&errors, color)))
 }
@@ -183,6 +226,15 @@ fn load(location: &Location) -> Result<(Worktree, Config, PolicySet), Failure> {
     let color = location.color;
     let tree =
         Worktree::open(&location.path, location.max_file_size).or_else(|e| fail(e, color))?;
+    if location.path.is_file() {
+        // The root, not the file, is judged: references cross files, so one file alone
+        // cannot be resolved. Said on stderr so a user who meant one file is not misled.
+        eprintln!(
+            "note: checking the inventory at {} that holds `{}`",
+            discover::SourceTree::describe(&tree),
+            display_path(&location.path)
+        );
+    }
     let explicit = location.config.as_deref().map(|path| (&tree, path));
     let config = discover::load_config(&tree, explicit).or_else(|e| fail(e, color))?;
     let extra = discover::extra_packs(&tree, &config).or_else(|e| fail(e, color))?;
@@ -239,14 +291,13 @@ fn judge(args: &CheckArgs) -> Result<(check::Outcome, FailOn), Failure> {
     let color = args.location.color;
     let (tree, config, policies) = load(&args.location)?;
     let config = &config;
-    let select = args.select.as_deref().or(config.select.as_deref());
-    let ignore = args.ignore.as_deref().unwrap_or(&config.ignore);
-    let selected = policies.select(select, ignore).or_else(|message| {
-        fail(
-            FileError::plain(message).with_help("`wardline policies` lists every policy"),
-            color,
-        )
-    })?;
+    let selected = select(
+        &policies,
+        config,
+        args.select.as_deref(),
+        args.ignore.as_deref(),
+        color,
+    )?;
     let files = discover::ward_files(&tree, config).or_else(|e| fail(e, color))?;
     let as_of = args.as_of.or(config.as_of).unwrap_or_else(Date::today_utc);
     let judge = Judge {
@@ -257,6 +308,24 @@ fn judge(args: &CheckArgs) -> Result<(check::Outcome, FailOn), Failure> {
     };
     let outcome = check::check(files, &judge);
     Ok((outcome, args.fail_on.unwrap_or(config.fail_on)))
+}
+
+/// The policies to evaluate: `--select`/`--ignore` when given, else the configuration's.
+fn select(
+    policies: &PolicySet,
+    config: &Config,
+    select: Option<&[String]>,
+    ignore: Option<&[String]>,
+    color: Color,
+) -> Result<Vec<usize>, Failure> {
+    let select = select.or(config.select.as_deref());
+    let ignore = ignore.unwrap_or(&config.ignore);
+    policies.select(select, ignore).or_else(|message| {
+        fail(
+            FileError::plain(message).with_help("`wardline policies` lists every policy"),
+            color,
+        )
+    })
 }
 
 fn write_report(report: &Report, format: Format, out: &mut impl Write) -> std::io::Result<()> {
@@ -283,30 +352,122 @@ fn append(path: &Path, text: &str) -> std::io::Result<()> {
 
 fn run_policies(args: &PoliciesArgs) -> Result<u8, Failure> {
     let (_, config, policies) = load(&args.location)?;
+    let selected = select(&policies, &config, None, None, args.location.color)?;
     let output = match args.format {
-        ListFormat::Human => report::catalog::table(&policies, &config),
-        ListFormat::Json => report::catalog::json(&policies, &config),
+        ListFormat::Human => report::catalog::table(
+            &policies,
+            &config,
+            &selected,
+            use_color(args.location.color, &std::io::stdout()),
+        ),
+        ListFormat::Json => report::catalog::json(&policies, &config, &selected),
     };
     Ok(write_stdout(&output))
 }
 
 fn run_explain(args: &ExplainArgs) -> Result<u8, Failure> {
+    let color = args.location.color;
+    let style = use_color(color, &std::io::stdout());
+    // A language code needs no configuration: it explains an inventory that may not
+    // load yet.
+    if let Some(code) = crate::finding::language_rule(&args.policy) {
+        return Ok(write_stdout(&report::catalog::explain_code(&code, style)));
+    }
     let (_, _, policies) = load(&args.location)?;
     let found = policies.find(&args.policy);
     if found.is_empty() {
-        let help = match policies.closest_key(&args.policy) {
+        let mut keys: Vec<&str> = crate::finding::language_keys().collect();
+        keys.extend(
+            policies
+                .policies
+                .iter()
+                .flat_map(|p| [p.rule.id.as_str(), p.rule.name.as_str()]),
+        );
+        let help = match crate::suggest::closest(args.policy.trim(), keys) {
             Some(key) => format!("did you mean `{key}`?"),
             None => "`wardline policies` lists every policy".to_owned(),
         };
-        let error = FileError::plain(format!("no policy has the id or name `{}`", args.policy))
-            .with_help(help);
-        return fail(error, args.location.color);
+        let error = FileError::plain(format!(
+            "no policy or diagnostic has the id or name `{}`",
+            args.policy
+        ))
+        .with_help(help);
+        return fail(error, color);
     }
     let pages: Vec<String> = found
         .iter()
-        .map(|policy| report::catalog::explain(&policies, policy))
+        .map(|policy| report::catalog::explain(&policies, policy, style))
         .collect();
     Ok(write_stdout(&pages.join("\n---\n\n")))
+}
+
+fn run_init(args: &InitArgs) -> Result<u8, Failure> {
+    let files = crate::init::files(Date::today_utc());
+    let color = args.color;
+    // Nothing is written unless every file can be: a half-written start is worse than none.
+    for (name, _) in &files {
+        let path = args.dir.join(name);
+        if path.symlink_metadata().is_ok() {
+            let error = FileError::plain(format!(
+                "`{}` already exists; `wardline init` never overwrites a file",
+                display_path(&path)
+            ))
+            .with_help("run it in an empty directory, or move the file away");
+            return fail(error, color);
+        }
+    }
+    let mut out = String::new();
+    for (name, contents) in &files {
+        let path = args.dir.join(name);
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&path, contents));
+        if let Err(e) = written {
+            let error = FileError::plain(format!("cannot write `{}`: {e}", display_path(&path)));
+            return fail(error, color);
+        }
+        out.push_str(&format!("created {}\n", display_path(&path)));
+    }
+    let dir = display_path(&args.dir);
+    out.push_str(&format!(
+        "\nnext: `wardline check {dir}` judges the starter inventory; `wardline schema` lists \
+         every block kind and key\n"
+    ));
+    Ok(write_stdout(&out))
+}
+
+fn run_completions(shell: clap_complete::Shell) -> u8 {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "wardline", &mut script);
+    write_stdout(&String::from_utf8_lossy(&script))
+}
+
+fn run_man() -> u8 {
+    let mut page = Vec::new();
+    match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+        Ok(()) => write_stdout(&String::from_utf8_lossy(&page)),
+        Err(e) => written_or_error(Err(e), 0),
+    }
+}
+
+fn run_schema(args: &SchemaArgs) -> Result<u8, Failure> {
+    let kind = match args.kind.as_deref().map(str::trim) {
+        None => None,
+        Some(word) => Some(Kind::parse(&word.to_ascii_lowercase()).ok_or_else(|| {
+            let kinds = KINDS.map(Kind::as_str);
+            let help = match crate::suggest::closest(word, kinds) {
+                Some(kind) => format!("did you mean `{kind}`?"),
+                None => format!("the kinds are {}", kinds.join(", ")),
+            };
+            (
+                vec![FileError::plain(format!("no block kind is named `{word}`")).with_help(help)],
+                args.color,
+            )
+        })?),
+    };
+    let color = use_color(args.color, &std::io::stdout());
+    Ok(write_stdout(&report::reference::markdown(kind, color)))
 }
 
 /// Writes a command's whole output; its exit status is 0 unless the write failed.

@@ -21,6 +21,7 @@ pub mod date;
 pub mod discover;
 pub mod error;
 pub mod finding;
+pub mod init;
 pub mod model;
 pub mod policy;
 pub mod report;
