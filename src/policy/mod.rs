@@ -108,7 +108,12 @@ impl PolicySet {
     pub fn for_config(config: &Config, extra: Vec<PackFiles>) -> Result<PolicySet, Vec<FileError>> {
         let mut packs = builtin_pack_files();
         packs.extend(extra);
-        let policies = PolicySet::load(&packs)?;
+        let policies = PolicySet::load(&packs).map_err(|errors| {
+            // The file's own problems first: they may be why a pack failed to load.
+            let mut all = config.problems().to_vec();
+            all.extend(errors);
+            all
+        })?;
         let errors = config.check_mentions(&policies);
         if errors.is_empty() {
             Ok(policies)
