@@ -118,7 +118,8 @@ struct CheckArgs {
     /// Print findings only: no summary line
     #[arg(long, short)]
     quiet: bool,
-    /// Print how many findings each policy raised instead of the findings
+    /// Print how many findings each policy raised instead of the findings (a JSON array
+    /// with `--format json`)
     #[arg(long)]
     statistics: bool,
 }
@@ -266,7 +267,12 @@ fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
         width: terminal_width(),
     };
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    let written = write_report(&report, args.format, &mut stdout).and_then(|()| stdout.flush());
+    let written = if args.statistics {
+        write_statistics(&report, args.format, &mut stdout)
+    } else {
+        write_report(&report, args.format, &mut stdout)
+    };
+    let written = written.and_then(|()| stdout.flush());
     let status = fail_on.map_or(EXIT_ERROR, |fail_on| outcome.exit_code(fail_on));
     let mut status = written_or_error(written, status);
     let summary_file = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty());
@@ -320,12 +326,9 @@ fn select(
 ) -> Result<Vec<usize>, Failure> {
     let select = select.or(config.select.as_deref());
     let ignore = ignore.unwrap_or(&config.ignore);
-    policies.select(select, ignore).or_else(|message| {
-        fail(
-            FileError::plain(message).with_help("`wardline policies` lists every policy"),
-            color,
-        )
-    })
+    policies
+        .select(select, ignore)
+        .or_else(|(message, help)| fail(FileError::plain(message).with_help(help), color))
 }
 
 fn write_report(report: &Report, format: Format, out: &mut impl Write) -> std::io::Result<()> {
@@ -337,6 +340,15 @@ fn write_report(report: &Report, format: Format, out: &mut impl Write) -> std::i
         Format::Human => human::render(report),
         Format::Concise => report::concise::render(report),
         Format::Github => github::render(report),
+    };
+    out.write_all(text.as_bytes())
+}
+
+/// `--statistics`: a JSON array for `--format json`, else the table.
+fn write_statistics(report: &Report, format: Format, out: &mut impl Write) -> std::io::Result<()> {
+    let text = match format {
+        Format::Json => report::statistics::json(report),
+        _ => report::statistics::render(report),
     };
     out.write_all(text.as_bytes())
 }
@@ -376,14 +388,17 @@ fn run_explain(args: &ExplainArgs) -> Result<u8, Failure> {
     let (_, _, policies) = load(&args.location)?;
     let found = policies.find(&args.policy);
     if found.is_empty() {
-        let mut keys: Vec<&str> = crate::finding::language_keys().collect();
-        keys.extend(
-            policies
-                .policies
-                .iter()
-                .flat_map(|p| [p.rule.id.as_str(), p.rule.name.as_str()]),
-        );
-        let help = match crate::suggest::closest(args.policy.trim(), keys) {
+        let word = args.policy.trim();
+        let near_code = || {
+            crate::suggest::closest(&word.to_ascii_uppercase(), crate::finding::language_keys())
+                .or_else(|| {
+                    crate::suggest::closest(
+                        &word.to_ascii_lowercase(),
+                        crate::finding::language_keys(),
+                    )
+                })
+        };
+        let help = match policies.closest_key(word).or_else(near_code) {
             Some(key) => format!("did you mean `{key}`?"),
             None => "`wardline policies` lists every policy".to_owned(),
         };

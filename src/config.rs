@@ -424,7 +424,7 @@ impl Config {
             let name = &mention.name;
             let (message, help) = match mention.what {
                 Mentioned::Selector => match policies.unmatched(name) {
-                    Some(message) => (message, None),
+                    Some((message, help)) => (message, Some(help)),
                     None => continue,
                 },
                 Mentioned::Policy if policies.find(name).is_empty() => (
@@ -449,8 +449,12 @@ impl Config {
                 }
                 Mentioned::Policy | Mentioned::Pack => continue,
             };
+            let label = match mention.what {
+                Mentioned::Selector => "matches nothing",
+                Mentioned::Policy | Mentioned::Pack => "not loaded",
+            };
             errors.push(
-                self.error_at(mention.span.clone(), message, "not loaded")
+                self.error_at(mention.span.clone(), message, label)
                     .with_help(help.unwrap_or_else(|| {
                         "`wardline policies` lists every policy and pack".to_owned()
                     })),

@@ -12,6 +12,7 @@ pub mod reference;
 pub mod rules;
 pub mod sarif;
 mod snippet;
+pub mod statistics;
 
 use crate::date::Date;
 use crate::error::FileError;
