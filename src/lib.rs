@@ -7,7 +7,10 @@
 //! - [`schema`]: the one table of block kinds, keys, types and derived facts.
 //! - [`model`]: ASTs → validated, resolved [`model::Inventory`] with derived facts.
 //! - [`report`]: pure renderers over one [`report::Report`] (findings, rule catalog, per-policy
-//!   tallies, tool errors, render options): human, concise, json, sarif, github, junit.
+//!   tallies, tool errors, render options): human, concise, json, sarif, github, junit,
+//!   and `--statistics`; also the policy catalog and the language reference generated from
+//!   [`schema`] (`wardline schema`, `docs/language.md`).
+//! - [`init`]: the starter `wardline.toml` and inventory `wardline init` writes.
 //!
 //! Invariants:
 //! - `syntax` and `model` do no IO and never panic on user input.

@@ -99,6 +99,19 @@ fn the_starter_keeps_passing_for_a_year() {
 }
 
 #[test]
+fn an_empty_directory_says_how_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = check(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = pinned(&text(&output.stderr), dir.path());
+    assert!(
+        stderr.contains("no `.ward` files under `[root]`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("start one with `wardline"), "{stderr}");
+}
+
+#[test]
 fn an_include_glob_matching_nothing_fails_naming_root_and_globs() {
     let dir = started();
     edit(
