@@ -238,7 +238,12 @@ fn load(location: &Location) -> Result<(Worktree, Config, PolicySet), Failure> {
     }
     let explicit = location.config.as_deref().map(|path| (&tree, path));
     let config = discover::load_config(&tree, explicit).or_else(|e| fail(e, color))?;
-    let extra = discover::extra_packs(&tree, &config).or_else(|e| fail(e, color))?;
+    let extra = discover::extra_packs(&tree, &config).map_err(|e| {
+        // A pack directory misspelt in a faulty file: the file's own problems come first.
+        let mut errors = config.problems().to_vec();
+        errors.push(e);
+        (errors, color)
+    })?;
     let policies = PolicySet::for_config(&config, extra).map_err(|errors| (errors, color))?;
     Ok((tree, config, policies))
 }

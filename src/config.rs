@@ -158,6 +158,79 @@ impl Reader<'_> {
     }
 }
 
+/// The file's problems in file order, syntax errors included. toml recovers from a bare
+/// value (`fail_on = error`) cleanly, so problems elsewhere are still reported; after any
+/// other syntax error (an unclosed list) what follows is misread, so nothing after it is.
+/// A problem on the value a syntax error already reports is left out.
+fn with_syntax_errors(
+    problems: Vec<FileError>,
+    syntax: impl Iterator<Item = FileError>,
+) -> Vec<FileError> {
+    let start = |e: &FileError| e.at.as_ref().map_or(0, |(_, span)| span.start);
+    let mut syntax: Vec<FileError> = syntax.collect();
+    syntax.sort_by_key(start);
+    let cut = syntax
+        .iter()
+        .position(|e| !e.message.contains("must be quoted"))
+        .map(|i| i + 1);
+    syntax.truncate(cut.unwrap_or(syntax.len()));
+    let end = cut.and_then(|_| syntax.last().map(start));
+    let reported: Vec<Range<usize>> = syntax
+        .iter()
+        .filter_map(|e| e.at.as_ref().map(|(_, span)| span.clone()))
+        .collect();
+    let mut all: Vec<FileError> = problems
+        .into_iter()
+        .filter(|e| end.is_none_or(|end| start(e) < end))
+        .filter(|e| {
+            let span = e.at.as_ref().map(|(_, span)| span.clone());
+            !span.is_some_and(|s| reported.iter().any(|r| r.start < s.end && s.start < r.end))
+        })
+        .chain(syntax)
+        .collect();
+    // The TOML tree is ordered by key: report in file order.
+    all.sort_by_key(start);
+    all
+}
+
+/// A TOML syntax error, with a hint for what newcomers write: a date with slashes, a
+/// bare word where a string goes.
+fn syntax_error(file: &Arc<SourceFile>, text: &str, error: &toml::de::Error) -> FileError {
+    let mut error = toml_error(file, error);
+    // toml notices a missing `]` or `,` on the line after; the mistake is where the
+    // previous line ends.
+    if let Some((_, span)) = error.at.as_mut() {
+        let before = text.get(..span.start).unwrap_or_default();
+        let content = before.trim_end();
+        if before[content.len()..].contains('\n') {
+            if let Some(last) = content.chars().next_back() {
+                *span = content.len() - last.len_utf8()..content.len();
+            }
+        }
+    }
+    let Some(found) = error
+        .at
+        .as_ref()
+        .and_then(|(_, span)| text.get(span.clone()))
+    else {
+        return error;
+    };
+    let found = found.trim();
+    let help = if found.contains('/') && found.chars().all(|c| c.is_ascii_digit() || c == '/') {
+        "dates are written YYYY-MM-DD, without quotes: `as_of = 2026-11-29`".to_owned()
+    } else if !found.is_empty()
+        && found
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_*./".contains(c))
+        && error.message.contains("quoted")
+    {
+        format!("strings are quoted in TOML: `\"{found}\"`")
+    } else {
+        return error;
+    };
+    error.with_help(help)
+}
+
 /// What a TOML value is, for "found …" messages.
 fn describe(value: &DeValue) -> &'static str {
     match value {
@@ -279,7 +352,7 @@ impl Config {
     /// reported, with the names it mentions, by [`Config::check_mentions`].
     pub fn parse(path: &str, text: &str) -> Result<Config, FileError> {
         let file = Arc::new(SourceFile::new(path, text));
-        let root = DeTable::parse(text).map_err(|e| toml_error(&file, &e))?;
+        let (root, syntax_errors) = DeTable::parse_recoverable(text);
         let mut reader = Reader {
             file: &file,
             problems: Vec::new(),
@@ -322,12 +395,11 @@ impl Config {
                 _ => reader.unknown(key, "wardline.toml", TOP_KEYS),
             }
         }
-        // The TOML tree is ordered by key: report in file order.
         config.mentions.sort_by_key(|m| m.span.start);
-        reader
-            .problems
-            .sort_by_key(|e| e.at.as_ref().map(|(_, span)| span.start));
-        config.problems = reader.problems;
+        config.problems = with_syntax_errors(
+            reader.problems,
+            syntax_errors.iter().map(|e| syntax_error(&file, text, e)),
+        );
         Ok(config)
     }
 
@@ -546,8 +618,21 @@ extra = ["policies/local"]
     }
 
     #[test]
-    fn toml_that_does_not_parse_is_an_error() {
-        let error = Config::parse("wardline.toml", "as_of = \n").unwrap_err();
-        assert!(error.at.is_some());
+    fn toml_syntax_errors_are_problems_with_hints() {
+        let text = "as_of = 11/29/2026\n[check]\nfail_on = warning\nselct = []\n";
+        let config = Config::parse("wardline.toml", text).unwrap();
+        let helps: Vec<Option<&str>> = config
+            .problems()
+            .iter()
+            .map(|e| e.help.as_deref())
+            .collect();
+        assert_eq!(
+            helps,
+            [
+                Some("dates are written YYYY-MM-DD, without quotes: `as_of = 2026-11-29`"),
+                Some("strings are quoted in TOML: `\"warning\"`"),
+                Some("did you mean `select`?"),
+            ]
+        );
     }
 }
