@@ -10,13 +10,13 @@ use crate::model::validate::describe;
 use crate::schema::{KINDS, Key, Kind, Type};
 
 const INTRO: &str = "\
-An inventory is every `*.ward` file under the inventory root, read as one document. \
-Blocks are `kind name { key = value … }`; names are unique across the inventory and \
-every kind. Values are `\"strings\"`, integers, `true`/`false`, dates `2026-11-29` \
-(YYYY-MM-DD, real calendar dates, no quotes), names (enum values and references, no \
-quotes) and `[lists]`; nested blocks are written `key { … }`. `#` starts a comment. \
-Keys starting with `x_` are your own: kept, never validated. An absent key is unknown \
-(null), which policies treat differently from `false` or `[]`.";
+An inventory is every `*.ward` file under the inventory root, read as one document.
+Blocks are `kind name { key = value … }`; names are unique across the inventory and every
+kind. Values are `\"strings\"`, integers, `true`/`false`, dates `2026-11-29` (YYYY-MM-DD,
+real calendar dates, no quotes), names (enum values and references, no quotes) and
+`[lists]`; nested blocks are written `key { … }`. `#` starts a comment. Keys starting
+with `x_` are your own: kept, never validated. An absent key is unknown (null), which
+policies treat differently from `false` or `[]`.";
 
 /// The whole reference, or one kind's section; `color` bolds the headings.
 pub fn markdown(only: Option<Kind>, color: bool) -> String {
