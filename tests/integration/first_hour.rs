@@ -283,6 +283,28 @@ fn the_repository_checks_its_example_only() {
     );
 }
 
+/// Root discovery walks up to the nearest `wardline.toml`: a fixture without its own
+/// would be judged as part of the repository's root, which reads `examples/` only.
+#[test]
+fn every_fixture_is_a_root_of_its_own() {
+    let fixtures = crate::support::fixtures();
+    for file in crate::support::walk(&fixtures) {
+        if file.extension().is_none_or(|e| e != "ward") {
+            continue;
+        }
+        let has_root = file
+            .ancestors()
+            .skip(1)
+            .take_while(|dir| *dir != fixtures)
+            .any(|dir| dir.join("wardline.toml").is_file());
+        assert!(
+            has_root,
+            "{} has no wardline.toml of its own",
+            file.display()
+        );
+    }
+}
+
 #[test]
 fn explain_takes_language_codes_and_any_case() {
     let output = wardline().args(["explain", "ward-002"]).output().unwrap();
