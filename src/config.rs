@@ -1,7 +1,8 @@
 //! `wardline.toml` (CLI.md §1): read as a TOML tree with spans and checked key by key,
 //! so one run reports every problem in the file — unknown keys with the closest known
 //! one, values of the wrong type with how to write them — each pointing at its key or
-//! value. Only TOML that does not parse stops at the first error.
+//! value. TOML syntax errors are reported with them, up to the first one after which
+//! toml would misread the rest.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -10,10 +11,11 @@ use std::sync::Arc;
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
+use crate::check::Judge;
 use crate::date::Date;
 use crate::error::{FileError, toml_error};
-use crate::finding::Severity;
-use crate::policy::PolicySet;
+use crate::finding::{FailOn, Severity};
+use crate::policy::{PackFiles, PolicySet, builtin_pack_files};
 use crate::source::SourceFile;
 use crate::suggest::closest;
 
@@ -241,26 +243,6 @@ fn describe(value: &DeValue) -> &'static str {
         DeValue::Datetime(_) => "a date",
         DeValue::Array(_) => "a list",
         DeValue::Table(_) => "a table",
-    }
-}
-
-/// The level at or above which findings fail a run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FailOn {
-    Level(Severity),
-    Never,
-}
-
-impl FailOn {
-    pub fn parse(text: &str) -> Option<FailOn> {
-        match text {
-            "never" => Some(FailOn::Never),
-            _ => Severity::parse(text).map(FailOn::Level),
-        }
-    }
-
-    pub fn fails(self, severity: Severity) -> bool {
-        matches!(self, FailOn::Level(level) if severity >= level)
     }
 }
 
@@ -539,6 +521,43 @@ impl Config {
     /// What is wrong in the file itself (unknown keys, values of the wrong type).
     pub fn problems(&self) -> &[FileError] {
         &self.problems
+    }
+
+    /// The built-in packs plus the `[policies] extra` packs (read by the caller from
+    /// the tree), with every policy and pack name this configuration uses checked.
+    pub fn load_policies(&self, extra: Vec<PackFiles>) -> Result<PolicySet, Vec<FileError>> {
+        let mut packs = builtin_pack_files();
+        packs.extend(extra);
+        let policies = PolicySet::load(&packs).map_err(|errors| {
+            // The file's own problems first: they may be why a pack failed to load.
+            let mut all = self.problems.clone();
+            all.extend(errors);
+            all
+        })?;
+        let errors = self.check_mentions(&policies);
+        if errors.is_empty() {
+            Ok(policies)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// What to judge an inventory against: this configuration resolved into plain
+    /// settings, so nothing below the command line reads the configuration itself.
+    pub fn judge<'a>(
+        &'a self,
+        policies: &'a PolicySet,
+        selected: &'a [usize],
+        as_of: Date,
+    ) -> Judge<'a> {
+        Judge {
+            policies,
+            selected,
+            as_of,
+            severity: &self.severity,
+            enforce: &self.enforce,
+            config_file: self.source.as_deref(),
+        }
     }
 
     /// An error pointing into this configuration file.

@@ -206,7 +206,7 @@ pub fn render(report: &Report) -> String {
     let handler = handler(report.options);
     let mut out = String::new();
     let mut per_rule: BTreeMap<&str, usize> = BTreeMap::new();
-    for finding in report.findings.iter().filter(|f| f.waived_by.is_none()) {
+    for finding in report.findings.iter().filter(|f| f.is_reported()) {
         if finding.rule.pack != "language" {
             let seen = per_rule.entry(&finding.rule.id).or_default();
             *seen += 1;

@@ -21,7 +21,7 @@ pub struct Row<'a> {
 /// One row per rule that fired, by count (descending), then id.
 pub fn rows<'a>(report: &Report<'a>) -> Vec<Row<'a>> {
     let mut counts: BTreeMap<&str, (usize, &str, Severity)> = BTreeMap::new();
-    for finding in report.findings.iter().filter(|f| f.waived_by.is_none()) {
+    for finding in report.findings.iter().filter(|f| f.is_reported()) {
         let entry =
             counts
                 .entry(&finding.rule.id)
