@@ -35,8 +35,7 @@ enum Command {
     Check(CheckArgs),
     /// List every policy: id, name, severity, pack, title, citation
     Policies(PoliciesArgs),
-    /// Show a policy's documentation, citation, severity and expressions, or what a
-    /// `WARD-*` diagnostic means and how to fix it
+    /// Explain a policy (docs, citation, severity, expressions) or a `WARD-*` diagnostic
     Explain(ExplainArgs),
     /// Compare two revisions: inventory changes and new and resolved findings
     Diff(DiffArgs),
