@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::check;
 use crate::config::Config;
@@ -17,6 +17,7 @@ use crate::history;
 use crate::policy::PolicySet;
 use crate::report::diff::DiffReport;
 use crate::report::{self, RenderOptions, Report, ToolError, github, human};
+use crate::schema::{KINDS, Kind};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -35,13 +36,21 @@ enum Command {
     Check(CheckArgs),
     /// List every policy: id, name, severity, pack, title, citation
     Policies(PoliciesArgs),
-    /// Show a policy's documentation, citation, severity and expressions
+    /// Explain a policy (docs, citation, severity, expressions) or a `WARD-*` diagnostic
     Explain(ExplainArgs),
     /// Compare two revisions: inventory changes and new and resolved findings
     Diff(DiffArgs),
     /// Findings opened and closed by each commit that changed the inventory, and how long
     /// each stayed open
     History(HistoryArgs),
+    /// Print the language reference: every block kind, its keys and derived facts
+    Schema(SchemaArgs),
+    /// Start an inventory: a commented `wardline.toml` and a starter inventory that passes
+    Init(InitArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff)
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -117,6 +126,10 @@ struct CheckArgs {
     /// Print findings only: no summary line
     #[arg(long, short)]
     quiet: bool,
+    /// Print how many findings each policy raised instead of the findings (a JSON array
+    /// with `--format json`)
+    #[arg(long)]
+    statistics: bool,
     /// Check the inventory as committed at REV (a branch, tag, sha or `HEAD~1`) instead
     /// of the working tree, read straight from git
     #[arg(long, value_name = "REV")]
@@ -184,10 +197,36 @@ struct PoliciesArgs {
 
 #[derive(Debug, clap::Args)]
 struct ExplainArgs {
-    /// A policy id (`HIPAA-105`) or name (`unpatchable-without-safeguard`)
+    /// A policy id (`HIPAA-105`) or name (`unpatchable-without-safeguard`), or a
+    /// diagnostic code (`WARD-002`)
     policy: String,
     #[command(flatten)]
     location: Location,
+}
+
+#[derive(Debug, clap::Args)]
+struct SchemaArgs {
+    /// One block kind (`device`); default: every kind
+    kind: Option<String>,
+    /// When to colour the output (`NO_COLOR` is honoured by `auto`)
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Debug, clap::Args)]
+struct InitArgs {
+    /// Directory to start the inventory in (created if missing)
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// When to colour the output (`NO_COLOR` is honoured by `auto`)
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Debug, clap::Args)]
+struct CompletionsArgs {
+    /// The shell to complete for
+    shell: clap_complete::Shell,
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
@@ -209,6 +248,10 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => run_explain(&args),
         Command::Diff(args) => run_diff(&args),
         Command::History(args) => run_history(&args),
+        Command::Schema(args) => run_schema(&args),
+        Command::Init(args) => run_init(&args),
+        Command::Completions(args) => Ok(run_completions(args.shell)),
+        Command::Man => Ok(run_man()),
     };
     ExitCode::from(result.unwrap_or_else(|(errors, color)| report_errors(&errors, color)))
 }
@@ -269,9 +312,9 @@ impl Loaded {
     ) -> Result<Vec<usize>, FileError> {
         let select = select.or(self.config.select.as_deref());
         let ignore = ignore.unwrap_or(&self.config.ignore);
-        self.policies.select(select, ignore).map_err(|message| {
-            FileError::plain(message).with_help("`wardline policies` lists every policy")
-        })
+        self.policies
+            .select(select, ignore)
+            .map_err(|(message, help)| FileError::plain(message).with_help(help))
     }
 
     /// Checks the `.ward` files of `tree` against this configuration.
@@ -295,6 +338,15 @@ fn load(location: &Location, rev: Option<&str>) -> Result<Loaded, Failure> {
     let color = location.color;
     let disk =
         Worktree::open(&location.path, location.max_file_size).or_else(|e| fail(e, color))?;
+    if location.path.is_file() {
+        // The root, not the file, is judged: references cross files, so one file alone
+        // cannot be resolved. Said on stderr so a user who meant one file is not misled.
+        eprintln!(
+            "note: checking the inventory at {} that holds `{}`",
+            disk.describe(),
+            display_path(&location.path)
+        );
+    }
     let revision = rev
         .map(|rev| GitTree::open(&disk, rev))
         .transpose()
@@ -305,7 +357,12 @@ fn load(location: &Location, rev: Option<&str>) -> Result<Loaded, Failure> {
     };
     let explicit = location.config.as_deref().map(|path| (&disk, path));
     let config = discover::load_config(tree, explicit).or_else(|e| fail(e, color))?;
-    let extra = discover::extra_packs(tree, &config).or_else(|e| fail(e, color))?;
+    let extra = discover::extra_packs(tree, &config).map_err(|e| {
+        // A pack directory misspelt in a faulty file: the file's own problems come first.
+        let mut errors = config.problems().to_vec();
+        errors.push(e);
+        (errors, color)
+    })?;
     let policies = config
         .load_policies(extra)
         .map_err(|errors| (errors, color))?;
@@ -347,7 +404,12 @@ fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
         width: terminal_width(),
     };
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    let written = write_report(&report, args.format, &mut stdout).and_then(|()| stdout.flush());
+    let written = if args.statistics {
+        write_statistics(&report, args.format, &mut stdout)
+    } else {
+        write_report(&report, args.format, &mut stdout)
+    };
+    let written = written.and_then(|()| stdout.flush());
     let status = fail_on.map_or(EXIT_ERROR, |fail_on| outcome.exit_code(fail_on));
     let mut status = written_or_error(written, status);
     let summary_file = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty());
@@ -535,6 +597,15 @@ fn write_report(report: &Report, format: Format, out: &mut impl Write) -> std::i
     out.write_all(text.as_bytes())
 }
 
+/// `--statistics`: a JSON array for `--format json`, else the table.
+fn write_statistics(report: &Report, format: Format, out: &mut impl Write) -> std::io::Result<()> {
+    let text = match format {
+        Format::Json => report::statistics::json(report),
+        _ => report::statistics::render(report),
+    };
+    out.write_all(text.as_bytes())
+}
+
 /// Appends to a file, as GitHub expects of `$GITHUB_STEP_SUMMARY` (other steps write to it too).
 fn append(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::OpenOptions::new()
@@ -546,30 +617,127 @@ fn append(path: &Path, text: &str) -> std::io::Result<()> {
 
 fn run_policies(args: &PoliciesArgs) -> Result<u8, Failure> {
     let loaded = load(&args.location, None)?;
+    let selected = loaded
+        .select(None, None)
+        .or_else(|e| fail(e, args.location.color))?;
     let output = match args.format {
-        ListFormat::Human => report::catalog::table(&loaded.policies, &loaded.config),
-        ListFormat::Json => report::catalog::json(&loaded.policies, &loaded.config),
+        ListFormat::Human => report::catalog::table(
+            &loaded.policies,
+            &loaded.config,
+            &selected,
+            use_color(args.location.color, &std::io::stdout()),
+        ),
+        ListFormat::Json => report::catalog::json(&loaded.policies, &loaded.config, &selected),
     };
     Ok(write_stdout(&output))
 }
 
 fn run_explain(args: &ExplainArgs) -> Result<u8, Failure> {
+    let color = args.location.color;
+    let style = use_color(color, &std::io::stdout());
+    // A language code needs no configuration: it explains an inventory that may not
+    // load yet.
+    if let Some(code) = crate::finding::language_rule(&args.policy) {
+        return Ok(write_stdout(&report::catalog::explain_code(&code, style)));
+    }
     let policies = load(&args.location, None)?.policies;
     let found = policies.find(&args.policy);
     if found.is_empty() {
-        let help = match policies.closest_key(&args.policy) {
+        let word = args.policy.trim();
+        let near_code = || {
+            crate::suggest::closest(&word.to_ascii_uppercase(), crate::finding::language_keys())
+                .or_else(|| {
+                    crate::suggest::closest(
+                        &word.to_ascii_lowercase(),
+                        crate::finding::language_keys(),
+                    )
+                })
+        };
+        let help = match policies.closest_key(word).or_else(near_code) {
             Some(key) => format!("did you mean `{key}`?"),
             None => "`wardline policies` lists every policy".to_owned(),
         };
-        let error = FileError::plain(format!("no policy has the id or name `{}`", args.policy))
-            .with_help(help);
-        return fail(error, args.location.color);
+        let error = FileError::plain(format!(
+            "no policy or diagnostic has the id or name `{}`",
+            args.policy
+        ))
+        .with_help(help);
+        return fail(error, color);
     }
     let pages: Vec<String> = found
         .iter()
-        .map(|policy| report::catalog::explain(&policies, policy))
+        .map(|policy| report::catalog::explain(&policies, policy, style))
         .collect();
     Ok(write_stdout(&pages.join("\n---\n\n")))
+}
+
+fn run_init(args: &InitArgs) -> Result<u8, Failure> {
+    let files = crate::init::files(Date::today_utc());
+    let color = args.color;
+    // Nothing is written unless every file can be: a half-written start is worse than none.
+    for (name, _) in &files {
+        let path = args.dir.join(name);
+        if path.symlink_metadata().is_ok() {
+            let error = FileError::plain(format!(
+                "`{}` already exists; `wardline init` never overwrites a file",
+                display_path(&path)
+            ))
+            .with_help("run it in an empty directory, or move the file away");
+            return fail(error, color);
+        }
+    }
+    let mut out = String::new();
+    for (name, contents) in &files {
+        let path = args.dir.join(name);
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&path, contents));
+        if let Err(e) = written {
+            let error = FileError::plain(format!("cannot write `{}`: {e}", display_path(&path)));
+            return fail(error, color);
+        }
+        out.push_str(&format!("created {}\n", display_path(&path)));
+    }
+    let dir = display_path(&args.dir);
+    out.push_str(&format!(
+        "\nnext: `wardline check {dir}` judges the starter inventory; `wardline schema` lists \
+         every block kind and key\n"
+    ));
+    Ok(write_stdout(&out))
+}
+
+fn run_completions(shell: clap_complete::Shell) -> u8 {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "wardline", &mut script);
+    write_stdout(&String::from_utf8_lossy(&script))
+}
+
+fn run_man() -> u8 {
+    let mut page = Vec::new();
+    match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+        Ok(()) => write_stdout(&String::from_utf8_lossy(&page)),
+        Err(e) => written_or_error(Err(e), 0),
+    }
+}
+
+fn run_schema(args: &SchemaArgs) -> Result<u8, Failure> {
+    let kind = match args.kind.as_deref().map(str::trim) {
+        None => None,
+        Some(word) => Some(Kind::parse(&word.to_ascii_lowercase()).ok_or_else(|| {
+            let kinds = KINDS.map(Kind::as_str);
+            let help = match crate::suggest::closest(word, kinds) {
+                Some(kind) => format!("did you mean `{kind}`?"),
+                None => format!("the kinds are {}", kinds.join(", ")),
+            };
+            (
+                vec![FileError::plain(format!("no block kind is named `{word}`")).with_help(help)],
+                args.color,
+            )
+        })?),
+    };
+    let color = use_color(args.color, &std::io::stdout());
+    Ok(write_stdout(&report::reference::markdown(kind, color)))
 }
 
 /// Writes a command's whole output; its exit status is 0 unless the write failed.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::source::SourceFile;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{message}")]
 pub struct FileError {
     pub message: String,

@@ -373,17 +373,37 @@ pub struct LanguageRule {
     pub docs: String,
 }
 
+impl LanguageCode {
+    fn catalog_entry(&self) -> LanguageRule {
+        LanguageRule {
+            rule: self.code.rule(),
+            severity: self.severity,
+            title: self.title,
+            docs: format!(
+                "## What triggers it\n\n{}\n\n## How to fix it\n\n{}\n",
+                self.triggers, self.fix
+            ),
+        }
+    }
+}
+
 /// Every language code, in id order.
 pub fn language_rules() -> impl Iterator<Item = LanguageRule> {
-    LANGUAGE_CODES.iter().map(|c| LanguageRule {
-        rule: c.code.rule(),
-        severity: c.severity,
-        title: c.title,
-        docs: format!(
-            "## What triggers it\n\n{}\n\n## How to fix it\n\n{}\n",
-            c.triggers, c.fix
-        ),
-    })
+    LANGUAGE_CODES.iter().map(LanguageCode::catalog_entry)
+}
+
+/// The language code with this id (`ward-002` too) or name.
+pub fn language_rule(key: &str) -> Option<LanguageRule> {
+    let key = key.trim();
+    LANGUAGE_CODES
+        .iter()
+        .find(|c| c.id.eq_ignore_ascii_case(key) || c.name.eq_ignore_ascii_case(key))
+        .map(LanguageCode::catalog_entry)
+}
+
+/// Every language code's id and name, for "did you mean" suggestions.
+pub fn language_keys() -> impl Iterator<Item = &'static str> {
+    LANGUAGE_CODES.iter().flat_map(|c| [c.id, c.name])
 }
 
 impl Finding {

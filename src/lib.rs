@@ -13,8 +13,12 @@
 //!   findings carry their fingerprint ([`finding::Finding::identify`]).
 //! - [`diff`]: two checked inventories compared (entities, findings by fingerprint).
 //! - [`report`]: pure renderers over one [`report::Report`] (findings, rule catalog, per-policy
-//!   tallies, tool errors, render options): human, concise, json, sarif, github, junit, and
-//!   the diff's human, json and markdown. Text from inputs is escaped ([`text`]).
+//!   tallies, tool errors, render options): human, concise, json, sarif, github, junit,
+//!   and `--statistics`; the diff's and the history's human, json and markdown; the policy
+//!   catalog and the language reference generated from [`schema`] (`wardline schema`,
+//!   `docs/language.md`). Text from inputs is escaped ([`text`]).
+//! - [`history`]: the first-parent history judged commit by commit, for remediation.
+//! - [`init`]: the starter `wardline.toml` and inventory `wardline init` writes.
 //! - [`cli`]: arguments and configuration resolved into settings; the only place that
 //!   picks a tree, writes output and decides the exit status.
 //!
@@ -34,6 +38,7 @@ pub mod error;
 pub mod finding;
 pub mod git;
 pub mod history;
+pub mod init;
 pub mod model;
 pub mod policy;
 pub mod report;

@@ -5,7 +5,7 @@
 mod derive;
 pub mod network;
 pub mod os_support;
-mod validate;
+pub(crate) mod validate;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -52,14 +52,17 @@ pub fn draft(blocks: Vec<Block<'_>>) -> (Vec<Draft<'_>>, Vec<Finding>) {
     for block in blocks {
         let Some(kind) = Kind::parse(block.kind.text) else {
             let message = format!("unknown block kind `{}`", block.kind.text);
-            let kinds = KINDS.iter().map(|k| k.as_str());
-            errors.push(unknown_word(
-                message,
+            let kinds = KINDS.map(Kind::as_str);
+            let finding = Finding::language(
+                Code::UnknownWord,
                 block.kind.span,
                 "unknown block kind",
-                block.kind.text,
-                kinds,
-            ));
+                message,
+            );
+            errors.push(match closest(block.kind.text, kinds) {
+                Some(suggestion) => finding.with_help(format!("did you mean `{suggestion}`?")),
+                None => finding.with_help(format!("the block kinds are {}", quoted(&kinds))),
+            });
             continue;
         };
         let (draft, block_errors) = draft_block(&block, kind);
@@ -352,9 +355,14 @@ impl<'s> Names<'s> {
                 );
                 Err(match self.suggest(word, kinds) {
                     Some(s) => finding.with_help(format!("did you mean `{s}`?")),
-                    None => {
-                        finding.with_help(format!("no {} is named `{word}`", kinds_words(kinds)))
-                    }
+                    // Nothing of any kind is named so: the block is missing, not misspelt.
+                    None => finding.with_help(match kinds.first() {
+                        Some(kind) => format!(
+                            "no block is named `{word}`; declare it: `{} {word} {{ … }}`",
+                            kind.as_str()
+                        ),
+                        None => format!("no block is named `{word}`; declare it"),
+                    }),
                 })
             }
         }
@@ -366,18 +374,35 @@ fn has_key(body: &Body, key: &str) -> bool {
     body.items.iter().any(|item| item.key.text == key)
 }
 
-fn unknown_word<'a>(
-    message: String,
-    span: Span,
-    label: &str,
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Finding {
-    let finding = Finding::language(Code::UnknownWord, span, label, message);
-    match closest(word, candidates) {
-        Some(suggestion) => finding.with_help(format!("did you mean `{suggestion}`?")),
-        None => finding,
+/// WARD-002 for a key `owner` (a block kind or a nested block's key) does not accept:
+/// the closest accepted key, else what it accepts, and which kinds have the key when it
+/// belongs elsewhere (`supports` is a model's, not a device's).
+fn unknown_key(key: &str, span: Span, fields: &[Key], owner: &str) -> Finding {
+    let finding = Finding::language(
+        Code::UnknownWord,
+        span,
+        "unknown key",
+        format!("unknown key `{key}` in `{owner}`"),
+    );
+    let accepted: Vec<&str> = fields.iter().map(|f| f.name).collect();
+    if let Some(suggestion) = closest(key, accepted.iter().copied()) {
+        return finding.with_help(format!("did you mean `{suggestion}`?"));
     }
+    let accepts = format!(
+        "`{owner}` accepts {}; keys of your own start with `x_`",
+        quoted(&accepted)
+    );
+    let elsewhere: Vec<Kind> = KINDS
+        .into_iter()
+        .filter(|kind| kind.as_str() != owner && kind.keys().iter().any(|k| k.name == key))
+        .collect();
+    if Kind::parse(owner).is_none() || elsewhere.is_empty() {
+        return finding.with_help(accepts);
+    }
+    finding.with_help(format!(
+        "`{key}` is a key of {} blocks, not of `{owner}`; {accepts}",
+        kinds_words(&elsewhere)
+    ))
 }
 
 struct Converter<'a, 's> {
@@ -409,14 +434,8 @@ impl<'s> Converter<'_, 's> {
                 continue;
             }
             let Some(slot) = fields.iter().position(|f| f.name == key) else {
-                let message = format!("unknown key `{key}` in `{owner}`");
-                self.errors.push(unknown_word(
-                    message,
-                    item.key.span,
-                    "unknown key",
-                    key,
-                    fields.iter().map(|f| f.name),
-                ));
+                self.errors
+                    .push(unknown_key(key, item.key.span, fields, owner));
                 continue;
             };
             if let Some(first) = seen[slot] {

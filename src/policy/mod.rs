@@ -123,19 +123,20 @@ impl PolicySet {
 
     /// Indices of the policies that `select` (default: all) keeps and `ignore` drops.
     /// A selector matches an id, an id prefix (`HIPAA`, `NPRM-20`) or a name; one that
-    /// matches nothing is an error, since a typo would silently turn a check off.
+    /// matches nothing is an error (message, help), since a typo would silently turn a
+    /// check off.
     pub fn select(
         &self,
         select: Option<&[String]>,
         ignore: &[String],
-    ) -> Result<Vec<usize>, String> {
-        if let Some(message) = select
+    ) -> Result<Vec<usize>, (String, String)> {
+        if let Some(problem) = select
             .unwrap_or_default()
             .iter()
             .chain(ignore)
             .find_map(|s| self.unmatched(s))
         {
-            return Err(message);
+            return Err(problem);
         }
         Ok((0..self.policies.len())
             .filter(|&i| {
@@ -146,34 +147,35 @@ impl PolicySet {
             .collect())
     }
 
-    /// Why `selector` selects nothing, if it does not.
-    pub fn unmatched(&self, selector: &str) -> Option<String> {
+    /// Why `selector` selects nothing, if it does not: the message and a help naming
+    /// the closest id or name.
+    pub fn unmatched(&self, selector: &str) -> Option<(String, String)> {
         if selector.trim().is_empty() {
-            return Some("an empty selector `\"\"` matches no policy".to_owned());
+            return Some((
+                "an empty selector `\"\"` matches no policy".to_owned(),
+                "remove it: an empty selector would match nothing".to_owned(),
+            ));
         }
         let matched = self.policies.iter().any(|p| matches(selector, p));
         (!matched).then(|| {
-            format!(
-                "`{selector}` matches no policy id, id prefix or name{}",
-                self.did_you_mean(selector)
+            let help = match self.closest_key(selector) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "`wardline policies` lists every policy".to_owned(),
+            };
+            (
+                format!("`{selector}` matches no policy id, id prefix or name"),
+                help,
             )
         })
     }
 
-    /// The policy id or name closest to `word`, within two edits.
+    /// The policy id or name closest to `word` (trimmed, in any case), within two edits.
     pub fn closest_key(&self, word: &str) -> Option<&str> {
-        let keys = self
-            .policies
-            .iter()
-            .flat_map(|p| [p.rule.id.as_str(), p.rule.name.as_str()]);
-        crate::suggest::closest(word, keys)
-    }
-
-    /// ` (did you mean `X`?)`, or nothing when no id or name is close.
-    pub fn did_you_mean(&self, word: &str) -> String {
-        self.closest_key(word)
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default()
+        let word = word.trim();
+        let ids = self.policies.iter().map(|p| p.rule.id.as_str());
+        let names = self.policies.iter().map(|p| p.rule.name.as_str());
+        crate::suggest::closest(&word.to_ascii_uppercase(), ids)
+            .or_else(|| crate::suggest::closest(&word.to_ascii_lowercase(), names))
     }
 
     /// Declared → `[severity]` override → capped at warning by a pack not enforced.

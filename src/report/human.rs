@@ -2,6 +2,7 @@
 //! (secondary labels in another file become a related note), help, then the citation as
 //! the finding's last line; after all findings, the summary line.
 
+use std::collections::BTreeMap;
 use std::fmt::{self, Write};
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
@@ -196,10 +197,23 @@ pub fn render_error(error: &FileError, style: RenderOptions) -> String {
     out
 }
 
+/// How many findings of one policy are drawn in full; the rest are counted on one line,
+/// so a policy firing on fifty devices does not bury every other kind of problem.
+/// Language diagnostics are all drawn: each is a separate mistake in the text.
+const SHOWN_PER_RULE: usize = 3;
+
 pub fn render(report: &Report) -> String {
     let handler = handler(report.options);
     let mut out = String::new();
+    let mut per_rule: BTreeMap<&str, usize> = BTreeMap::new();
     for finding in report.findings.iter().filter(|f| f.is_reported()) {
+        if finding.rule.pack != "language" {
+            let seen = per_rule.entry(&finding.rule.id).or_default();
+            *seen += 1;
+            if *seen > SHOWN_PER_RULE {
+                continue;
+            }
+        }
         let rendered = to_rendered(report, finding);
         // The citation closes the finding, after any note in another file.
         let handler = match finding.rule.cite.as_slice() {
@@ -211,6 +225,21 @@ pub fn render(report: &Report) -> String {
         if handler.render_report(&mut out, &rendered).is_err() {
             let _ = writeln!(out, "{}", escape_controls(&finding.headline()));
         }
+        out.push('\n');
+    }
+    let mut more = String::new();
+    for (id, seen) in per_rule {
+        if let Some(hidden) = seen.checked_sub(SHOWN_PER_RULE).filter(|&n| n > 0) {
+            let findings = if hidden == 1 { "finding" } else { "findings" };
+            let _ = writeln!(
+                more,
+                "… and {hidden} more {} {findings} (use `--format concise` to list them)",
+                escape_controls(id)
+            );
+        }
+    }
+    if !more.is_empty() {
+        out.push_str(&more);
         out.push('\n');
     }
     out.push_str(&closing_lines(report));

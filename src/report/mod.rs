@@ -10,9 +10,11 @@ pub mod history;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod reference;
 pub mod rules;
 pub mod sarif;
 mod snippet;
+pub mod statistics;
 
 use crate::date::Date;
 use crate::error::FileError;
@@ -66,6 +68,25 @@ impl Default for RenderOptions {
             color: false,
             width: 80,
         }
+    }
+}
+
+/// `text` in an SGR style (`"1"` bold, `"31"` red) when `color` is on: the listing
+/// commands' own small palette, beside miette's for diagnostics.
+pub fn paint(text: &str, sgr: &str, color: bool) -> String {
+    if color {
+        format!("\u{1b}[{sgr}m{text}\u{1b}[0m")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The colour of a severity's name, as miette draws the diagnostics.
+pub fn severity_sgr(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "31",
+        Severity::Warning => "33",
+        Severity::Info => "36",
     }
 }
 

@@ -450,6 +450,22 @@ impl<'s> Cursor<'s> {
     fn number_or_date(&mut self, input: &'s str) -> PResult<'s, ValueKind<'s>> {
         let digits =
             |i: &'s str| take_while1::<_, &str, SyntaxError>(|c: char| c.is_ascii_digit()).parse(i);
+        let slashed = recognize((digits, tag("/"), digits, tag("/"), digits)).parse(input);
+        if let Ok((rest, text)) = slashed {
+            // A date in a spreadsheet's form: a value error, so the block it sits in is
+            // kept and the rest of the file is still checked.
+            let mut finding = Finding::language(
+                Code::InvalidValue,
+                self.span(input, rest),
+                "not YYYY-MM-DD",
+                format!("`{text}` is not a date: dates are written YYYY-MM-DD"),
+            );
+            if let Some(help) = slash_date_help(text) {
+                finding = finding.with_help(help);
+            }
+            self.value_errors.push(finding);
+            return Ok((rest, ValueKind::Invalid));
+        }
         let date_shape = recognize((digits, tag("-"), digits, tag("-"), digits)).parse(input);
         let (rest, kind) = match date_shape {
             Ok((rest, text)) => {
@@ -520,6 +536,28 @@ impl<'s> Cursor<'s> {
             label,
             message,
         ));
+    }
+}
+
+/// How to write a slashed date (`2027/03/31`, `03/31/2027`, `31/03/2027`) as YYYY-MM-DD;
+/// when day and month could be either, both readings.
+fn slash_date_help(text: &str) -> Option<String> {
+    let parts: Vec<&str> = text.split('/').collect();
+    let number = |s: &str| s.parse::<u32>().ok();
+    let ymd = |y: &str, m: &str, d: &str| {
+        let year = i32::try_from(number(y)?).ok()?;
+        Date::from_ymd(year, number(m)?, number(d)?).map(|date| format!("`{date}`"))
+    };
+    match parts.as_slice() {
+        [y, m, d] if y.len() == 4 => ymd(y, m, d).map(|date| format!("write {date}")),
+        [a, b, y] if y.len() == 4 => match (ymd(y, a, b), ymd(y, b, a)) {
+            (Some(us), Some(day_first)) if us != day_first => Some(format!(
+                "write {us} (month first), or {day_first} if the day comes first"
+            )),
+            (Some(date), _) | (None, Some(date)) => Some(format!("write {date}")),
+            (None, None) => None,
+        },
+        _ => None,
     }
 }
 

@@ -125,7 +125,7 @@ fn configuration_errors_point_into_the_toml_and_exit_2() {
     let output = wardline().arg("check").arg(dir.path()).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("unknown field `fail_onn`"), "{stderr}");
+    assert!(stderr.contains("unknown key `fail_onn`"), "{stderr}");
     assert!(stderr.contains("wardline.toml:2:1"), "{stderr}");
 
     write(

@@ -187,7 +187,7 @@ fn tool_errors_are_carried_by_every_machine_format() {
             .unwrap();
         assert_eq!(output.status.code(), Some(2), "{format}");
         assert!(
-            String::from_utf8_lossy(&output.stderr).contains("unknown field `fail_onn`"),
+            String::from_utf8_lossy(&output.stderr).contains("unknown key `fail_onn`"),
             "{format}"
         );
         String::from_utf8(output.stdout).unwrap()
@@ -204,7 +204,7 @@ fn tool_errors_are_carried_by_every_machine_format() {
         notification["message"]["text"]
             .as_str()
             .unwrap()
-            .contains("unknown field `fail_onn`")
+            .contains("unknown key `fail_onn`")
     );
     let location = &notification["locations"][0]["physicalLocation"];
     assert_eq!(location["artifactLocation"]["uri"], "wardline.toml");
@@ -220,7 +220,7 @@ fn tool_errors_are_carried_by_every_machine_format() {
         annotations.starts_with("::error file=wardline.toml,line=2,col=1,title=wardline::"),
         "{annotations}"
     );
-    assert!(annotations.contains("unknown field `fail_onn`"));
+    assert!(annotations.contains("unknown key `fail_onn`"));
 
     // The help goes on a line of its own (an encoded line break), without location.
     let clean = tempfile::tempdir().unwrap();
@@ -240,7 +240,7 @@ fn tool_errors_are_carried_by_every_machine_format() {
     assert_valid_junit(&junit);
     assert!(junit.contains("<testsuite name=\"wardline\" tests=\"1\" failures=\"0\" errors=\"1\""));
     assert!(
-        junit.contains("<error message=\"unknown field `fail_onn`"),
+        junit.contains("<error message=\"unknown key `fail_onn`"),
         "{junit}"
     );
 }

@@ -9,6 +9,7 @@
 mod audit;
 mod cli;
 mod expressions;
+mod first_hour;
 mod hostile;
 mod integrations;
 mod language;

@@ -1,6 +1,7 @@
 //! `cargo xtask docs [--check]`: regenerates the README's generated sections — the
-//! example run on `examples/riverside` and the policy table — from the binary itself, so
-//! they never drift; `--check` fails when the README is stale.
+//! example run on `examples/riverside` and the policy table — and the language reference
+//! `docs/language.md` (`wardline schema`) from the binary itself, so they never drift;
+//! `--check` fails when any of them is stale.
 
 use std::process::Command;
 
@@ -15,13 +16,31 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let updated = replace_section(&readme, "example", &example)?;
     let updated = replace_section(&updated, "policies", &policy_table()?)?;
 
-    if updated == readme {
+    let reference = wardline(&["schema", "--color", "never"])?;
+    let reference_path = super::project_root().join("docs/language.md");
+    let current = std::fs::read_to_string(&reference_path).unwrap_or_default();
+
+    let mut stale = Vec::new();
+    if updated != readme {
+        stale.push("README.md's generated sections");
+    }
+    if reference != current {
+        stale.push("docs/language.md");
+    }
+    if stale.is_empty() {
         return Ok(());
     }
     if check {
-        return Err("README.md's generated sections are stale: run `cargo xtask docs`".into());
+        return Err(format!(
+            "{} stale: run `cargo xtask docs`",
+            stale.join(" and ") + if stale.len() > 1 { " are" } else { " is" }
+        ));
     }
-    std::fs::write(&path, updated).map_err(|e| format!("cannot write README.md: {e}"))
+    std::fs::write(&path, updated).map_err(|e| format!("cannot write README.md: {e}"))?;
+    std::fs::create_dir_all(super::project_root().join("docs"))
+        .map_err(|e| format!("cannot create docs/: {e}"))?;
+    std::fs::write(&reference_path, reference)
+        .map_err(|e| format!("cannot write docs/language.md: {e}"))
 }
 
 /// Runs the debug binary with colour and terminal width pinned; returns its stdout.
