@@ -33,6 +33,10 @@ enum Command {
     Policies(PoliciesArgs),
     /// Show a policy's documentation, citation, severity and expressions
     Explain(ExplainArgs),
+    /// Draw the network map: segments by zone, flows, unguarded paths
+    Map(MapArgs),
+    /// Write the Security Risk Analysis summary of the inventory
+    Report(ReportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -127,6 +131,43 @@ struct ExplainArgs {
     location: Location,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MapFormat {
+    Mermaid,
+    Dot,
+}
+
+#[derive(Debug, clap::Args)]
+struct MapArgs {
+    #[command(flatten)]
+    location: Location,
+    /// Output format: a Mermaid flowchart (renders in GitHub Markdown) or Graphviz DOT
+    #[arg(long, value_enum, default_value_t = MapFormat::Mermaid)]
+    format: MapFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    Markdown,
+    Html,
+}
+
+#[derive(Debug, clap::Args)]
+struct ReportArgs {
+    #[command(flatten)]
+    location: Location,
+    /// Output format: Markdown, or one self-contained HTML file (the map drawn by
+    /// Graphviz `dot` when it is on PATH)
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    format: ReportFormat,
+    /// Write the report to this file instead of standard output
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Evaluation date (default: `as_of` in wardline.toml, else today in UTC)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    as_of: Option<Date>,
+}
+
 fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text).ok_or_else(|| format!("`{text}` is not a calendar date YYYY-MM-DD"))
 }
@@ -144,6 +185,8 @@ pub fn main() -> ExitCode {
         Command::Check(args) => run_check(&args),
         Command::Policies(args) => run_policies(&args),
         Command::Explain(args) => run_explain(&args),
+        Command::Map(args) => run_map(&args),
+        Command::Report(args) => run_report(&args),
     };
     ExitCode::from(result.unwrap_or_else(|(errors, color)| report_errors(&errors, color)))
 }
@@ -236,27 +279,125 @@ fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
 
 /// Loads, selects and checks: the outcome and the level that fails the run.
 fn judge(args: &CheckArgs) -> Result<(check::Outcome, FailOn), Failure> {
-    let color = args.location.color;
-    let (tree, config, policies) = load(&args.location)?;
-    let config = &config;
-    let select = args.select.as_deref().or(config.select.as_deref());
-    let ignore = args.ignore.as_deref().unwrap_or(&config.ignore);
+    let (outcome, config) = evaluate(
+        &args.location,
+        args.as_of,
+        args.select.as_deref(),
+        args.ignore.as_deref(),
+    )?;
+    Ok((outcome, args.fail_on.unwrap_or(config.fail_on)))
+}
+
+/// The pipeline every command that judges an inventory runs: the root, its configuration
+/// and packs, the selected policies (the flags' lists replace the configuration's), then
+/// [`check::check`] as of the flag's date, the configuration's, or today.
+fn evaluate(
+    location: &Location,
+    as_of: Option<Date>,
+    select: Option<&[String]>,
+    ignore: Option<&[String]>,
+) -> Result<(check::Outcome, Config), Failure> {
+    let color = location.color;
+    let (tree, config, policies) = load(location)?;
+    let select = select.or(config.select.as_deref());
+    let ignore = ignore.unwrap_or(&config.ignore);
     let selected = policies.select(select, ignore).or_else(|message| {
         fail(
             FileError::plain(message).with_help("`wardline policies` lists every policy"),
             color,
         )
     })?;
-    let files = discover::ward_files(&tree, config).or_else(|e| fail(e, color))?;
-    let as_of = args.as_of.or(config.as_of).unwrap_or_else(Date::today_utc);
+    let files = discover::ward_files(&tree, &config).or_else(|e| fail(e, color))?;
+    let as_of = as_of.or(config.as_of).unwrap_or_else(Date::today_utc);
     let judge = Judge {
-        config,
+        config: &config,
         as_of,
         policies: &policies,
         selected: &selected,
     };
     let outcome = check::check(files, &judge);
-    Ok((outcome, args.fail_on.unwrap_or(config.fail_on)))
+    Ok((outcome, config))
+}
+
+/// The checked inventory a view (map, report) draws: an inventory with language errors
+/// is not drawn, its errors go to stderr as `check` shows them, and the exit status is 2.
+fn judged_for_view(location: &Location, as_of: Option<Date>) -> Result<check::Outcome, u8> {
+    let outcome = match evaluate(location, as_of, None, None) {
+        Ok((outcome, _)) => outcome,
+        Err((errors, color)) => return Err(report_errors(&errors, color)),
+    };
+    if outcome.policies_skipped {
+        let mut report = outcome.report(display_path(&location.path));
+        report.options = RenderOptions {
+            quiet: false,
+            color: use_color(location.color, &std::io::stderr()),
+            width: terminal_width(),
+        };
+        let _ = std::io::stderr().write_all(human::render(&report).as_bytes());
+        return Err(EXIT_ERROR);
+    }
+    Ok(outcome)
+}
+
+fn run_map(args: &MapArgs) -> Result<u8, Failure> {
+    let outcome = match judged_for_view(&args.location, None) {
+        Ok(outcome) => outcome,
+        Err(status) => return Ok(status),
+    };
+    let map = report::map::NetworkMap::new(&outcome.inventory);
+    let output = match args.format {
+        MapFormat::Mermaid => report::map::mermaid::render(&map),
+        MapFormat::Dot => report::map::dot::render(&map),
+    };
+    Ok(write_stdout(&output))
+}
+
+fn run_report(args: &ReportArgs) -> Result<u8, Failure> {
+    let outcome = match judged_for_view(&args.location, args.as_of) {
+        Ok(outcome) => outcome,
+        Err(status) => return Ok(status),
+    };
+    let report = outcome.report(display_path(&args.location.path));
+    let document = report::sra::build(&report);
+    let output = match args.format {
+        ReportFormat::Markdown => report::sra::markdown::render(&document),
+        ReportFormat::Html => {
+            let svg = graphviz_svg(&report::map::dot::render(&document.map));
+            report::sra::html::render(&document, svg.as_deref())
+        }
+    };
+    match &args.out {
+        None => Ok(write_stdout(&output)),
+        Some(path) => match std::fs::write(path, output) {
+            Ok(()) => Ok(0),
+            Err(error) => fail(
+                FileError::plain(format!("cannot write `{}`: {error}", path.display())),
+                args.location.color,
+            ),
+        },
+    }
+}
+
+/// The map drawn by Graphviz `dot -Tsvg`, when `dot` is on PATH and succeeds; else `None`
+/// (the report then shows the Mermaid source).
+fn graphviz_svg(dot: &str) -> Option<String> {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    // Written from another thread: a large map fills the pipe before dot answers.
+    let input = dot.to_owned();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().ok()?;
+    let written = writer.join().ok()?.is_ok();
+    (written && output.status.success())
+        .then(|| String::from_utf8(output.stdout).ok())
+        .flatten()
 }
 
 fn write_report(report: &Report, format: Format, out: &mut impl Write) -> std::io::Result<()> {

@@ -4,13 +4,16 @@
 
 pub mod catalog;
 pub mod concise;
+mod facts;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod map;
 pub mod rules;
 pub mod sarif;
 mod snippet;
+pub mod sra;
 
 use crate::date::Date;
 use crate::error::FileError;

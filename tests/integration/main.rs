@@ -16,4 +16,5 @@ mod model;
 mod policies;
 mod robustness;
 mod support;
+mod views;
 mod waivers;
