@@ -7,7 +7,9 @@
 //! - [`schema`]: the one table of block kinds, keys, types and derived facts.
 //! - [`model`]: ASTs → validated, resolved [`model::Inventory`] with derived facts.
 //! - [`report`]: pure renderers over one [`report::Report`] (findings, rule catalog, per-policy
-//!   tallies, tool errors, render options): human, concise, json, sarif, github, junit.
+//!   tallies, tool errors, render options): human, concise, json, sarif, github, junit;
+//!   and the views over the same report: the network map (`report::map`: mermaid, dot)
+//!   and the Security Risk Analysis summary (`report::sra`: markdown, html).
 //!
 //! Invariants:
 //! - `syntax` and `model` do no IO and never panic on user input.

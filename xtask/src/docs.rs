@@ -1,6 +1,6 @@
 //! `cargo xtask docs [--check]`: regenerates the README's generated sections — the
-//! example run on `examples/riverside` and the policy table — from the binary itself, so
-//! they never drift; `--check` fails when the README is stale.
+//! example run on `examples/riverside`, its network map and the policy table — from the
+//! binary itself, so they never drift; `--check` fails when the README is stale.
 
 use std::process::Command;
 
@@ -13,6 +13,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let example = wardline(&["check", "examples/riverside"])?;
     let example = format!("```text\n$ wardline check examples/riverside\n{example}```\n");
     let updated = replace_section(&readme, "example", &example)?;
+    let map = wardline(&["map", "examples/riverside"])?;
+    let updated = replace_section(&updated, "map", &format!("```mermaid\n{map}```\n"))?;
     let updated = replace_section(&updated, "policies", &policy_table()?)?;
 
     if updated == readme {
