@@ -1,7 +1,7 @@
 //! The network map as a Mermaid flowchart, which GitHub renders inside Markdown (README,
-//! pull-request comments). Every inventory string is written as Mermaid entity codes
-//! except a few plain characters, so no label can close its quotes, add a node or link,
-//! or carry HTML into the rendered SVG.
+//! pull-request comments). Inventory strings go inside quoted labels with every character
+//! that means something there written as an HTML entity, so no label can close its
+//! quotes, add a node or link, or carry HTML into the rendered SVG.
 
 use std::fmt::Write;
 
@@ -70,17 +70,26 @@ pub fn render(map: &NetworkMap) -> String {
 }
 
 /// `text` as the inside of a quoted Mermaid label: controls are first shown escaped, then
-/// letters, digits and a few punctuation marks harmless inside quotes stay and everything else (quotes,
-/// brackets, `<`, `#`, `;`, `:`, backticks, any non-ASCII) becomes an entity code such as
-/// `#60;`, which Mermaid draws as the character itself.
+/// every character that could end the quotes, form HTML (labels are HTML), start a
+/// Markdown string or a Mermaid entity code (`#60;`), or a comment becomes a named HTML
+/// entity, which Mermaid's labels show as the character. Mermaid's own `#…;` codes are
+/// not used: Mermaid 11 shows them undecoded.
 pub fn escape(text: &str) -> String {
     let text = escape_controls(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, ' ' | ',' | '.' | '-' | '_' | '/' | '(' | ')') {
-            out.push(c);
-        } else {
-            let _ = write!(out, "#{};", u32::from(c));
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '#' => out.push_str("&num;"),
+            ';' => out.push_str("&semi;"),
+            '%' => out.push_str("&percnt;"),
+            '`' => out.push_str("&grave;"),
+            '|' => out.push_str("&vert;"),
+            ':' => out.push_str("&colon;"),
+            _ => out.push(c),
         }
     }
     out
@@ -92,10 +101,12 @@ mod tests {
 
     #[test]
     fn labels_cannot_break_out() {
-        assert_eq!(escape("a\"]-->x"), "a#34;#93;--#62;x");
-        assert_eq!(escape("<img src=x>"), "#60;img src#61;x#62;");
-        assert_eq!(escape("(a)"), "(a)");
-        assert_eq!(escape("#35;`é:"), "#35;35#59;#96;#233;#58;");
-        assert_eq!(escape("\n\u{202e}"), "#92;u#123;a#125;#92;u#123;202e#125;");
+        assert_eq!(escape("a\"]-->x"), "a&quot;]--&gt;x");
+        assert_eq!(escape("<b>&#35;"), "&lt;b&gt;&amp;&num;35&semi;");
+        assert_eq!(
+            escape("%% `x` |y| http://e"),
+            "&percnt;&percnt; &grave;x&grave; &vert;y&vert; http&colon;//e"
+        );
+        assert_eq!(escape("(é) [1]\n\u{202e}"), "(é) [1]\\u{a}\\u{202e}");
     }
 }
