@@ -7,6 +7,7 @@
 pub mod dot;
 pub mod mermaid;
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use super::facts::{flag, refs, text};
@@ -111,7 +112,11 @@ impl NetworkMap {
                 .cmp(&zone_rank(b.zone))
                 .then_with(|| a.name.cmp(&b.name))
         });
-        let index_of = |vlan: EntityId| segments.iter().position(|s| s.id == vlan);
+        let index: HashMap<EntityId, usize> = segments
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id, i))
+            .collect();
 
         let links = graph
             .flows()
@@ -136,8 +141,8 @@ impl NetworkMap {
                 Some(Link {
                     flow: edge.flow,
                     name: entity.name.clone(),
-                    from: index_of(source)?,
-                    to: index_of(edge.vlan)?,
+                    from: *index.get(&source)?,
+                    to: *index.get(&edge.vlan)?,
                     ports,
                     via,
                     guarded: edge.guarded,

@@ -153,11 +153,14 @@ struct View<'a> {
     inventory: &'a Inventory,
     as_of: Date,
     by_entity: BTreeMap<&'a str, Vec<&'a Finding>>,
+    /// How many findings each waiver excuses.
+    excused: BTreeMap<&'a str, usize>,
 }
 
 impl<'a> View<'a> {
     fn new(report: &'a Report<'a>) -> View<'a> {
         let mut by_entity: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+        let mut excused: BTreeMap<&str, usize> = BTreeMap::new();
         for finding in report.findings {
             if let Some(entity) = &finding.entity {
                 by_entity
@@ -165,12 +168,16 @@ impl<'a> View<'a> {
                     .or_default()
                     .push(finding);
             }
+            if let Some(waiver) = &finding.waived_by {
+                *excused.entry(waiver.as_str()).or_default() += 1;
+            }
         }
         View {
             report,
             inventory: report.inventory,
             as_of: report.as_of,
             by_entity,
+            excused,
         }
     }
 
@@ -865,12 +872,7 @@ fn waivers(view: &View) -> Section {
         "No waiver is recorded.",
     );
     for waiver in view.entities(Kind::Waiver) {
-        let excused = view
-            .report
-            .findings
-            .iter()
-            .filter(|f| f.waived_by.as_deref() == Some(waiver.name.as_str()))
-            .count();
+        let excused = view.excused.get(waiver.name.as_str()).copied().unwrap_or(0);
         let policies = match waiver.get("policies") {
             Some(Val::List(items)) => items
                 .iter()
