@@ -173,11 +173,35 @@ impl NetworkGraph {
     /// The flows of a shortest unguarded path from `vlan` to a vlan of one of `zones`,
     /// for explaining a finding on a map; `None` when there is none.
     pub fn shortest_unguarded_path(&self, vlan: EntityId, zones: Zones) -> Option<Vec<EntityId>> {
+        self.shortest(vlan, zones, Direction::To)
+    }
+
+    /// The flows, in travel order, of a shortest unguarded path from a vlan of one of
+    /// `zones` to `vlan`; `None` when there is none.
+    pub fn shortest_unguarded_path_from(
+        &self,
+        zones: Zones,
+        vlan: EntityId,
+    ) -> Option<Vec<EntityId>> {
+        self.shortest(vlan, zones, Direction::From)
+    }
+
+    /// Breadth-first from `vlan` along unguarded flows (against them for paths from the
+    /// zone), taking flows in id order so the path chosen is deterministic.
+    fn shortest(
+        &self,
+        vlan: EntityId,
+        zones: Zones,
+        direction: Direction,
+    ) -> Option<Vec<EntityId>> {
+        let edges_of = match direction {
+            Direction::To => &self.forward,
+            Direction::From => &self.backward,
+        };
         let mut came_by: HashMap<EntityId, (EntityId, EntityId)> = HashMap::new();
         let mut queue = VecDeque::from([vlan]);
         while let Some(at) = queue.pop_front() {
-            let mut edges: Vec<&Edge> = self
-                .forward
+            let mut edges: Vec<&Edge> = edges_of
                 .get(&at)
                 .map_or(&[][..], Vec::as_slice)
                 .iter()
@@ -189,7 +213,9 @@ impl NetworkGraph {
                     continue;
                 }
                 came_by.insert(edge.vlan, (at, edge.flow));
-                if self.zone.get(&edge.vlan).is_some_and(|z| z & zones != 0) {
+                if self.zone_of(edge.vlan) & zones != 0 {
+                    // Collected from the far end back to `vlan`: that is travel order for
+                    // a path from the zone, the reverse of it for a path to the zone.
                     let mut flows = vec![edge.flow];
                     let mut back = at;
                     while back != vlan {
@@ -199,7 +225,9 @@ impl NetworkGraph {
                         flows.push(flow);
                         back = previous;
                     }
-                    flows.reverse();
+                    if direction == Direction::To {
+                        flows.reverse();
+                    }
                     return Some(flows);
                 }
                 queue.push_back(edge.vlan);

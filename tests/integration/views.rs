@@ -141,7 +141,12 @@ fn unguarded_paths_are_drawn_as_warnings() {
     graphviz(&dot);
 
     let report = sra::markdown::render(&sra::build(&outcome.report(".")));
-    assert!(report.contains("| `devices` | medical | 2 | 1 | **devices-core → core-ehr** | no |"));
+    assert!(
+        report.contains("| `devices` | medical | 2 | 1 | **devices-core → core-ehr** | none |")
+    );
+    assert!(report.contains(
+        "| `admin` | management | 0 | 0 | none | **wifi-core → core-ehr → ehr-admin** |"
+    ));
 }
 
 /// Checks that `html` is well-formed XML (so the HTML parses the one way) and refers to

@@ -414,26 +414,27 @@ fn network(view: &View, map: &NetworkMap) -> Section {
         ],
         "No network segment is recorded.",
     );
+    // A path the map draws as a warning is bad; one it does not (a clinical segment's way
+    // to the EHR, an open segment's way from another) is worth a look.
+    let path = |flows: Option<Vec<EntityId>>, warned: bool| match flows {
+        Some(flows) => Cell::Status(
+            if warned { Tone::Bad } else { Tone::Notice },
+            flows
+                .iter()
+                .map(|&f| view.name(f))
+                .collect::<Vec<_>>()
+                .join(" → "),
+        ),
+        None => Cell::Status(Tone::Good, "none".into()),
+    };
     for segment in &map.segments {
-        let to_ehr = match graph.shortest_unguarded_path(segment.id, ehr) {
-            Some(flows) => Cell::Status(
-                if segment.warning.medical_to_ehr {
-                    Tone::Bad
-                } else {
-                    Tone::Notice
-                },
-                flows
-                    .iter()
-                    .map(|&f| view.name(f))
-                    .collect::<Vec<_>>()
-                    .join(" → "),
-            ),
-            None => Cell::Status(Tone::Good, "none".into()),
-        };
-        let open = graph.unguarded(
-            segment.id,
-            open_zones(),
-            crate::model::network::Direction::From,
+        let to_ehr = path(
+            graph.shortest_unguarded_path(segment.id, ehr),
+            segment.warning.medical_to_ehr,
+        );
+        let from_open = path(
+            graph.shortest_unguarded_path_from(open_zones(), segment.id),
+            segment.warning.from_open,
         );
         table.rows.push(vec![
             Cell::Name(segment.name.clone()),
@@ -441,13 +442,7 @@ fn network(view: &View, map: &NetworkMap) -> Section {
             Cell::Count(segment.devices),
             Cell::Count(segment.ephi_devices),
             to_ehr,
-            match (open, segment.warning.from_open) {
-                (false, _) => Cell::Status(Tone::Good, "no".into()),
-                (true, true) => Cell::Status(Tone::Bad, "yes".into()),
-                (true, false) => {
-                    Cell::Status(Tone::Notice, "yes, from another open segment".into())
-                }
-            },
+            from_open,
         ]);
     }
     Section {
