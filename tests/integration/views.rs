@@ -321,3 +321,36 @@ fn report_is_the_same_every_run() {
     let first = run(&["report", "--format", "html"], &dir);
     assert_eq!(first, run(&["report", "--format", "html"], &dir));
 }
+
+#[test]
+fn an_inventory_without_segments_still_has_a_map_and_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "wardline.toml", "as_of = 2026-11-29\n");
+    write(
+        dir.path(),
+        "inventory.ward",
+        "vendor acme { }\nmodel pump { vendor = acme }\ndevice pump-01 { model = pump }\n",
+    );
+    assert_eq!(
+        run(&["map"], dir.path()),
+        "flowchart LR\n  empty[\"no network segments\"]\n"
+    );
+    graphviz(&run(&["map", "--format", "dot"], dir.path()));
+    let markdown = run(&["report"], dir.path());
+    assert!(markdown.contains("No organization block"));
+    assert!(markdown.contains("No network segment is recorded"));
+    assert_well_formed_and_self_contained(&run(&["report", "--format", "html"], dir.path()));
+}
+
+#[test]
+fn a_report_that_cannot_be_written_is_an_error() {
+    let out = tempfile::tempdir().unwrap();
+    let output = wardline()
+        .args(["report", "--out"])
+        .arg(out.path().join("missing/report.md"))
+        .arg(riverside())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot write"));
+}

@@ -25,6 +25,7 @@ nav a { color: var(--ink); }
 table { border-collapse: collapse; width: auto; max-width: 100%; margin: 0.6rem 0 1rem; font-size: 0.9em; }
 th, td { border: 1px solid var(--rule); padding: 0.3rem 0.45rem; text-align: left; vertical-align: top; }
 th { background: #f0f4f8; }
+table.narrow { display: inline-table; margin-right: 1.2rem; vertical-align: top; }
 td.count { text-align: right; font-variant-numeric: tabular-nums; }
 code { font-family: Menlo, Consolas, monospace; font-size: 0.92em; }
 .status { display: inline-block; padding: 0 0.35rem; border-radius: 3px; }
@@ -113,7 +114,12 @@ fn table_to(out: &mut String, table: &Table) {
         let _ = writeln!(out, "<p>{}</p>", escape(table.empty));
         return;
     }
-    out.push_str("<table>\n<thead><tr>");
+    // Narrow tables (counts) sit side by side instead of each taking a line.
+    out.push_str(if table.columns.len() <= 3 {
+        "<table class=\"narrow\">\n<thead><tr>"
+    } else {
+        "<table>\n<thead><tr>"
+    });
     for column in &table.columns {
         let _ = write!(out, "<th>{}</th>", escape(column));
     }
