@@ -4,10 +4,12 @@
 
 use rayon::prelude::*;
 
-use crate::config::{Config, FailOn};
+use std::collections::BTreeMap;
+
 use crate::date::Date;
 use crate::discover::InputFile;
 use crate::finding::Finding;
+use crate::finding::{FailOn, Severity};
 use crate::model::{self, Inventory};
 use crate::policy::PolicySet;
 use crate::policy::evaluate::{self, Settings, Tally};
@@ -32,13 +34,19 @@ pub struct Outcome {
     pub tallies: Vec<Tally>,
 }
 
-/// What to judge an inventory against.
+/// What to judge an inventory against: the loaded policies and the settings resolved
+/// from the configuration and the flags (`Config::judge`), never the raw configuration.
 pub struct Judge<'a> {
-    pub config: &'a Config,
-    pub as_of: Date,
     pub policies: &'a PolicySet,
     /// Indices of the selected policies in `policies`.
     pub selected: &'a [usize],
+    pub as_of: Date,
+    /// `[severity]` overrides by policy id or name.
+    pub severity: &'a BTreeMap<String, Severity>,
+    /// `[packs.X] enforce` by pack id.
+    pub enforce: &'a BTreeMap<String, bool>,
+    /// `wardline.toml`, where findings about the inventory as a whole point.
+    pub config_file: Option<&'a SourceFile>,
 }
 
 /// Parses every file (in parallel; results kept in path order), resolves the inventory
@@ -87,7 +95,7 @@ pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
     let policies_skipped = findings.iter().any(Finding::blocks_evaluation);
     let mut tallies = Vec::new();
     if !policies_skipped {
-        let root_span = match &judge.config.source {
+        let root_span = match judge.config_file {
             Some(file) => Some(Span::new(
                 sources.add(SourceFile::new(file.path.clone(), file.text.as_str())),
                 0,
@@ -98,14 +106,22 @@ pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
         let settings = Settings {
             policies: judge.policies,
             selected: judge.selected,
-            severity: &judge.config.severity,
-            enforce: &judge.config.enforce,
+            severity: judge.severity,
+            enforce: judge.enforce,
             as_of,
             root_span,
         };
         let (found, tallied) = evaluate::evaluate(&inventory, &settings);
         findings.extend(found);
         tallies = tallied;
+    }
+    for finding in &mut findings {
+        let file = finding
+            .primary
+            .as_ref()
+            .and_then(|l| sources.get(l.span.file))
+            .map(|f| f.path.as_str());
+        finding.identify(file);
     }
     sort_findings(&mut findings, &sources);
     Outcome {
@@ -115,7 +131,7 @@ pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
         as_of,
         policies_skipped,
         ward_files,
-        rules: rules::catalog(judge.policies, judge.selected, judge.config),
+        rules: rules::catalog(judge),
         tallies,
     }
 }
@@ -168,20 +184,22 @@ impl Outcome {
             rules: &self.rules,
             tallies: &self.tallies,
             revision: None,
+            baseline: None,
             errors: Vec::new(),
             options: RenderOptions::default(),
         }
     }
 
     /// Exit status of CLI.md §3: 2 when the inventory could not be judged, 1 when an
-    /// unwaived finding is at or above `fail_on`, else 0.
+    /// unwaived finding (new, when compared with a baseline) is at or above `fail_on`,
+    /// else 0.
     pub fn exit_code(&self, fail_on: FailOn) -> u8 {
         if self.policies_skipped {
             2
         } else if self
             .findings
             .iter()
-            .any(|f| f.waived_by.is_none() && fail_on.fails(f.severity))
+            .any(|f| f.is_reported() && fail_on.fails(f.severity))
         {
             1
         } else {

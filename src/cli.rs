@@ -6,12 +6,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::check::{self, Judge};
-use crate::config::{Config, FailOn};
+use crate::check;
+use crate::config::Config;
 use crate::date::Date;
-use crate::discover::{self, Worktree};
+use crate::discover::{self, SourceTree, Worktree};
 use crate::error::FileError;
+use crate::finding::{FailOn, mark_new};
+use crate::git::GitTree;
 use crate::policy::PolicySet;
+use crate::report::diff::DiffReport;
 use crate::report::{self, RenderOptions, Report, ToolError, github, human};
 
 #[derive(Debug, Parser)]
@@ -37,6 +40,8 @@ enum Command {
     Map(MapArgs),
     /// Write the Security Risk Analysis summary of the inventory
     Report(ReportArgs),
+    /// Compare two revisions: inventory changes and new and resolved findings
+    Diff(DiffArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -70,7 +75,7 @@ enum Color {
     Never,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 struct Location {
     /// Inventory directory (the nearest `wardline.toml` at or above it marks the root)
     #[arg(default_value = ".")]
@@ -112,6 +117,44 @@ struct CheckArgs {
     /// Print findings only: no summary line
     #[arg(long, short)]
     quiet: bool,
+    /// Check the inventory as committed at REV (a branch, tag, sha or `HEAD~1`) instead
+    /// of the working tree, read straight from git
+    #[arg(long, value_name = "REV")]
+    rev: Option<String>,
+    /// Report and fail only on findings that REV did not have (for pull requests:
+    /// `--baseline origin/main`)
+    #[arg(long, value_name = "REV")]
+    baseline: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, clap::Args)]
+struct DiffArgs {
+    /// The older revision (a branch, tag, sha or `HEAD~1`)
+    from: String,
+    /// The newer revision; default: the working tree
+    to: Option<String>,
+    #[command(flatten)]
+    location: Location,
+    /// Output format: text, one JSON document, or Markdown for a pull-request comment
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    format: DiffFormat,
+    /// Evaluation date for both sides (default: `as_of` in wardline.toml, else today)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    as_of: Option<Date>,
+    /// Lowest severity of a new finding that fails the run: error, warning, info or never
+    #[arg(long, value_name = "LEVEL", value_parser = parse_fail_on)]
+    fail_on: Option<FailOn>,
+    /// Markdown links point here: a blob URL of the newer revision, to which each
+    /// file path is appended (`https://github.com/o/r/blob/SHA`)
+    #[arg(long, value_name = "URL")]
+    link_base: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -144,6 +187,9 @@ struct MapArgs {
     /// Output format: a Mermaid flowchart (renders in GitHub Markdown) or Graphviz DOT
     #[arg(long, value_enum, default_value_t = MapFormat::Mermaid)]
     format: MapFormat,
+    /// Draw the inventory as committed at REV instead of the working tree
+    #[arg(long, value_name = "REV")]
+    rev: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -166,6 +212,9 @@ struct ReportArgs {
     /// Evaluation date (default: `as_of` in wardline.toml, else today in UTC)
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     as_of: Option<Date>,
+    /// Report on the inventory as committed at REV instead of the working tree
+    #[arg(long, value_name = "REV")]
+    rev: Option<String>,
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
@@ -187,6 +236,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => run_explain(&args),
         Command::Map(args) => run_map(&args),
         Command::Report(args) => run_report(&args),
+        Command::Diff(args) => run_diff(&args),
     };
     ExitCode::from(result.unwrap_or_else(|(errors, color)| report_errors(&errors, color)))
 }
@@ -221,16 +271,78 @@ fn use_color(choice: Color, stream: &impl IsTerminal) -> bool {
     }
 }
 
-/// The root, its configuration and every policy pack it uses (built-in + extra).
-fn load(location: &Location) -> Result<(Worktree, Config, PolicySet), Failure> {
+/// What a command reads: the root on disk, the revision asked for (if any), and the
+/// configuration and policy packs as that tree has them (a `--config` file is read
+/// from disk).
+struct Loaded {
+    disk: Worktree,
+    revision: Option<GitTree>,
+    config: Config,
+    policies: PolicySet,
+}
+
+impl Loaded {
+    fn tree(&self) -> &dyn SourceTree {
+        match &self.revision {
+            Some(git) => git,
+            None => &self.disk,
+        }
+    }
+
+    /// The policies the configuration (or `select`/`ignore`) keeps.
+    fn select(
+        &self,
+        select: Option<&[String]>,
+        ignore: Option<&[String]>,
+    ) -> Result<Vec<usize>, FileError> {
+        let select = select.or(self.config.select.as_deref());
+        let ignore = ignore.unwrap_or(&self.config.ignore);
+        self.policies.select(select, ignore).map_err(|message| {
+            FileError::plain(message).with_help("`wardline policies` lists every policy")
+        })
+    }
+
+    /// Checks the `.ward` files of `tree` against this configuration.
+    fn check(
+        &self,
+        tree: &dyn SourceTree,
+        selected: &[usize],
+        as_of: Date,
+    ) -> Result<check::Outcome, FileError> {
+        let files = discover::ward_files(tree, &self.config)?;
+        Ok(check::check(
+            files,
+            &self.config.judge(&self.policies, selected, as_of),
+        ))
+    }
+}
+
+/// The root, its configuration and every policy pack it uses (built-in + extra), read
+/// from the working tree or from revision `rev`.
+fn load(location: &Location, rev: Option<&str>) -> Result<Loaded, Failure> {
     let color = location.color;
-    let tree =
+    let disk =
         Worktree::open(&location.path, location.max_file_size).or_else(|e| fail(e, color))?;
-    let explicit = location.config.as_deref().map(|path| (&tree, path));
-    let config = discover::load_config(&tree, explicit).or_else(|e| fail(e, color))?;
-    let extra = discover::extra_packs(&tree, &config).or_else(|e| fail(e, color))?;
-    let policies = PolicySet::for_config(&config, extra).map_err(|errors| (errors, color))?;
-    Ok((tree, config, policies))
+    let revision = rev
+        .map(|rev| GitTree::open(&disk, rev))
+        .transpose()
+        .or_else(|e| fail(e, color))?;
+    let tree: &dyn SourceTree = match &revision {
+        Some(git) => git,
+        None => &disk,
+    };
+    let explicit = location.config.as_deref().map(|path| (&disk, path));
+    let config = discover::load_config(tree, explicit).or_else(|e| fail(e, color))?;
+    let extra = discover::extra_packs(tree, &config).or_else(|e| fail(e, color))?;
+    let policies = config
+        .load_policies(extra)
+        .map_err(|errors| (errors, color))?;
+    Ok(Loaded {
+        disk,
+        revision,
+        config,
+        policies,
+    })
 }
 
 fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
@@ -240,16 +352,22 @@ fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
             .num_threads(usize::from(threads))
             .build_global();
     }
-    let (outcome, fail_on, errors) = match judge(args) {
-        Ok((outcome, fail_on)) => (outcome, Some(fail_on), Vec::new()),
+    let (judged, errors) = match judge(args) {
+        Ok(judged) => (Some(judged), Vec::new()),
         Err(failure) if args.format.is_machine() => {
-            let as_of = args.as_of.unwrap_or_else(Date::today_utc);
             report_errors(&failure.0, failure.1);
-            (check::Outcome::unjudged(as_of), None, failure.0)
+            (None, failure.0)
         }
         Err(failure) => return Err(failure),
     };
+    let unjudged = || check::Outcome::unjudged(args.as_of.unwrap_or_else(Date::today_utc));
+    let (outcome, fail_on, revision, baseline) = match judged {
+        Some(j) => (j.outcome, Some(j.fail_on), j.revision, j.baseline),
+        None => (unjudged(), None, None, None),
+    };
     let mut report = outcome.report(display_path(&args.location.path));
+    report.revision = revision;
+    report.baseline = baseline;
     report.errors = errors.iter().map(ToolError::from).collect();
     report.options = RenderOptions {
         quiet: args.quiet,
@@ -277,53 +395,153 @@ fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
     Ok(status)
 }
 
-/// Loads, selects and checks: the outcome and the level that fails the run.
-fn judge(args: &CheckArgs) -> Result<(check::Outcome, FailOn), Failure> {
-    let (outcome, config) = evaluate(
-        &args.location,
-        args.as_of,
-        args.select.as_deref(),
-        args.ignore.as_deref(),
-    )?;
-    Ok((outcome, args.fail_on.unwrap_or(config.fail_on)))
+/// What `check` judged: the outcome, the level that fails the run, and the revisions
+/// read (the one checked, the baseline).
+struct Judged {
+    outcome: check::Outcome,
+    fail_on: FailOn,
+    revision: Option<String>,
+    baseline: Option<String>,
 }
 
-/// The pipeline every command that judges an inventory runs: the root, its configuration
-/// and packs, the selected policies (the flags' lists replace the configuration's), then
-/// [`check::check`] as of the flag's date, the configuration's, or today.
-fn evaluate(
-    location: &Location,
-    as_of: Option<Date>,
-    select: Option<&[String]>,
-    ignore: Option<&[String]>,
-) -> Result<(check::Outcome, Config), Failure> {
-    let color = location.color;
-    let (tree, config, policies) = load(location)?;
-    let select = select.or(config.select.as_deref());
-    let ignore = ignore.unwrap_or(&config.ignore);
-    let selected = policies.select(select, ignore).or_else(|message| {
-        fail(
-            FileError::plain(message).with_help("`wardline policies` lists every policy"),
-            color,
-        )
-    })?;
-    let files = discover::ward_files(&tree, &config).or_else(|e| fail(e, color))?;
-    let as_of = as_of.or(config.as_of).unwrap_or_else(Date::today_utc);
-    let judge = Judge {
-        config: &config,
-        as_of,
-        policies: &policies,
-        selected: &selected,
+/// Loads, selects and checks, then compares with the baseline when one is asked for.
+fn judge(args: &CheckArgs) -> Result<Judged, Failure> {
+    let color = args.location.color;
+    let loaded = load(&args.location, args.rev.as_deref())?;
+    let selected = loaded
+        .select(args.select.as_deref(), args.ignore.as_deref())
+        .or_else(|e| fail(e, color))?;
+    let as_of = args
+        .as_of
+        .or(loaded.config.as_of)
+        .unwrap_or_else(Date::today_utc);
+    let mut outcome = loaded
+        .check(loaded.tree(), &selected, as_of)
+        .or_else(|e| fail(e, color))?;
+    let baseline = match &args.baseline {
+        Some(rev) => {
+            let base = GitTree::open(&loaded.disk, rev).or_else(|e| fail(e, color))?;
+            // A baseline without inventory files had no findings: all are new.
+            let had = match discover::selected_files(&base, &loaded.config) {
+                Ok(files) if !files.is_empty() => {
+                    let judge = loaded.config.judge(&loaded.policies, &selected, as_of);
+                    check::check(files, &judge).findings
+                }
+                Ok(_) => Vec::new(),
+                Err(e) => return fail(e, color),
+            };
+            mark_new(&mut outcome.findings, &had);
+            Some(base.revision())
+        }
+        None => None,
     };
-    let outcome = check::check(files, &judge);
-    Ok((outcome, config))
+    Ok(Judged {
+        outcome,
+        fail_on: args.fail_on.unwrap_or(loaded.config.fail_on),
+        revision: loaded.revision.as_ref().map(GitTree::revision),
+        baseline,
+    })
+}
+
+/// In `diff FROM X`, whether X is the inventory path rather than TO: no PATH follows, X
+/// exists on disk, and the repository there has no revision of that name.
+fn names_a_path_not_a_revision(word: &str, args: &DiffArgs) -> bool {
+    let path = Path::new(word);
+    args.location.path == Path::new(".")
+        && path.exists()
+        && git2::Repository::discover(path).is_ok_and(|repo| repo.revparse_single(word).is_err())
+}
+
+/// `wardline diff FROM [TO] [PATH]`: both sides judged with TO's configuration.
+fn run_diff(args: &DiffArgs) -> Result<u8, Failure> {
+    let color = args.location.color;
+    let to = args
+        .to
+        .as_deref()
+        .filter(|to| !names_a_path_not_a_revision(to, args));
+    let location = match (args.to.as_deref(), to) {
+        // `diff HEAD inventory/`: the second word was the path.
+        (Some(path), None) => &Location {
+            path: PathBuf::from(path),
+            ..args.location.clone()
+        },
+        _ => &args.location,
+    };
+    let loaded = load(location, to)?;
+    let selected = loaded.select(None, None).or_else(|e| fail(e, color))?;
+    let as_of = args
+        .as_of
+        .or(loaded.config.as_of)
+        .unwrap_or_else(Date::today_utc);
+    let to = loaded
+        .check(loaded.tree(), &selected, as_of)
+        .or_else(|e| fail(e, color))?;
+    let older = GitTree::open(&loaded.disk, &args.from).or_else(|e| fail(e, color))?;
+    // The older side may predate the inventory, or hold files that no longer parse:
+    // it is shown as it is, never a reason to stop.
+    let files = discover::selected_files(&older, &loaded.config).or_else(|e| fail(e, color))?;
+    let from = check::check(
+        files,
+        &loaded.config.judge(&loaded.policies, &selected, as_of),
+    );
+    let root = display_path(&location.path);
+    let label = |git: Option<&GitTree>| git.map_or("worktree".to_owned(), GitTree::short_id);
+    let diff = DiffReport {
+        from: from.report(root.clone()),
+        to: to.report(root),
+        from_label: label(Some(&older)),
+        to_label: label(loaded.revision.as_ref()),
+        inventory: crate::diff::inventories(&from.inventory, &to.inventory),
+        findings: crate::diff::findings(&from.findings, &to.findings),
+        link_base: args.link_base.clone(),
+    };
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = match args.format {
+        DiffFormat::Json => report::diff::write_json(&diff, &mut stdout),
+        DiffFormat::Human => stdout.write_all(report::diff::human(&diff).as_bytes()),
+        DiffFormat::Markdown => stdout.write_all(report::diff::markdown(&diff).as_bytes()),
+    };
+    let fail_on = args.fail_on.unwrap_or(loaded.config.fail_on);
+    let status = if to.policies_skipped {
+        EXIT_ERROR
+    } else if diff
+        .findings
+        .new
+        .iter()
+        .any(|f| f.waived_by.is_none() && fail_on.fails(f.severity))
+    {
+        1
+    } else {
+        0
+    };
+    Ok(written_or_error(
+        written.and_then(|()| stdout.flush()),
+        status,
+    ))
 }
 
 /// The checked inventory a view (map, report) draws: an inventory with language errors
 /// is not drawn, its errors go to stderr as `check` shows them, and the exit status is 2.
-fn judged_for_view(location: &Location, as_of: Option<Date>) -> Result<check::Outcome, u8> {
-    let outcome = match evaluate(location, as_of, None, None) {
-        Ok((outcome, _)) => outcome,
+/// With a revision, the inventory as committed there; the revision's description too.
+fn judged_for_view(
+    location: &Location,
+    rev: Option<&str>,
+    as_of: Option<Date>,
+) -> Result<(check::Outcome, Option<String>), u8> {
+    let judged = (|| {
+        let color = location.color;
+        let loaded = load(location, rev)?;
+        let selected = loaded.select(None, None).or_else(|e| fail(e, color))?;
+        let as_of = as_of
+            .or(loaded.config.as_of)
+            .unwrap_or_else(Date::today_utc);
+        let outcome = loaded
+            .check(loaded.tree(), &selected, as_of)
+            .or_else(|e| fail(e, color))?;
+        Ok((outcome, loaded.revision.as_ref().map(GitTree::revision)))
+    })();
+    let (outcome, revision) = match judged {
+        Ok(judged) => judged,
         Err((errors, color)) => return Err(report_errors(&errors, color)),
     };
     if outcome.policies_skipped {
@@ -336,12 +554,12 @@ fn judged_for_view(location: &Location, as_of: Option<Date>) -> Result<check::Ou
         let _ = std::io::stderr().write_all(human::render(&report).as_bytes());
         return Err(EXIT_ERROR);
     }
-    Ok(outcome)
+    Ok((outcome, revision))
 }
 
 fn run_map(args: &MapArgs) -> Result<u8, Failure> {
-    let outcome = match judged_for_view(&args.location, None) {
-        Ok(outcome) => outcome,
+    let outcome = match judged_for_view(&args.location, args.rev.as_deref(), None) {
+        Ok((outcome, _)) => outcome,
         Err(status) => return Ok(status),
     };
     let map = report::map::NetworkMap::new(&outcome.inventory);
@@ -353,11 +571,13 @@ fn run_map(args: &MapArgs) -> Result<u8, Failure> {
 }
 
 fn run_report(args: &ReportArgs) -> Result<u8, Failure> {
-    let outcome = match judged_for_view(&args.location, args.as_of) {
-        Ok(outcome) => outcome,
+    let (outcome, revision) = match judged_for_view(&args.location, args.rev.as_deref(), args.as_of)
+    {
+        Ok(judged) => judged,
         Err(status) => return Ok(status),
     };
-    let report = outcome.report(display_path(&args.location.path));
+    let mut report = outcome.report(display_path(&args.location.path));
+    report.revision = revision;
     let document = report::sra::build(&report);
     let output = match args.format {
         ReportFormat::Markdown => report::sra::markdown::render(&document),
@@ -423,16 +643,16 @@ fn append(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 fn run_policies(args: &PoliciesArgs) -> Result<u8, Failure> {
-    let (_, config, policies) = load(&args.location)?;
+    let loaded = load(&args.location, None)?;
     let output = match args.format {
-        ListFormat::Human => report::catalog::table(&policies, &config),
-        ListFormat::Json => report::catalog::json(&policies, &config),
+        ListFormat::Human => report::catalog::table(&loaded.policies, &loaded.config),
+        ListFormat::Json => report::catalog::json(&loaded.policies, &loaded.config),
     };
     Ok(write_stdout(&output))
 }
 
 fn run_explain(args: &ExplainArgs) -> Result<u8, Failure> {
-    let (_, _, policies) = load(&args.location)?;
+    let policies = load(&args.location, None)?.policies;
     let found = policies.find(&args.policy);
     if found.is_empty() {
         let help = match policies.closest_key(&args.policy) {

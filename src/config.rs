@@ -7,10 +7,11 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::check::Judge;
 use crate::date::Date;
 use crate::error::{FileError, toml_error};
-use crate::finding::Severity;
-use crate::policy::PolicySet;
+use crate::finding::{FailOn, Severity};
+use crate::policy::{PackFiles, PolicySet, builtin_pack_files};
 use crate::source::SourceFile;
 
 pub const FILE_NAME: &str = "wardline.toml";
@@ -52,26 +53,6 @@ struct RawPack {
 struct RawPolicies {
     #[serde(default)]
     extra: Vec<String>,
-}
-
-/// The level at or above which findings fail a run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FailOn {
-    Level(Severity),
-    Never,
-}
-
-impl FailOn {
-    pub fn parse(text: &str) -> Option<FailOn> {
-        match text {
-            "never" => Some(FailOn::Never),
-            _ => Severity::parse(text).map(FailOn::Level),
-        }
-    }
-
-    pub fn fails(self, severity: Severity) -> bool {
-        matches!(self, FailOn::Level(level) if severity >= level)
-    }
 }
 
 /// A glob from the configuration, with its span for error messages.
@@ -271,6 +252,38 @@ impl Config {
             }
         }
         errors
+    }
+
+    /// The built-in packs plus the `[policies] extra` packs (read by the caller from
+    /// the tree), with every policy and pack name this configuration uses checked.
+    pub fn load_policies(&self, extra: Vec<PackFiles>) -> Result<PolicySet, Vec<FileError>> {
+        let mut packs = builtin_pack_files();
+        packs.extend(extra);
+        let policies = PolicySet::load(&packs)?;
+        let errors = self.check_mentions(&policies);
+        if errors.is_empty() {
+            Ok(policies)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// What to judge an inventory against: this configuration resolved into plain
+    /// settings, so nothing below the command line reads the configuration itself.
+    pub fn judge<'a>(
+        &'a self,
+        policies: &'a PolicySet,
+        selected: &'a [usize],
+        as_of: Date,
+    ) -> Judge<'a> {
+        Judge {
+            policies,
+            selected,
+            as_of,
+            severity: &self.severity,
+            enforce: &self.enforce,
+            config_file: self.source.as_deref(),
+        }
     }
 
     /// An error pointing into this configuration file.

@@ -232,6 +232,16 @@ pub fn load_config(
 /// Every `.ward` file of `tree` selected by the configuration, sorted by path. Zero
 /// files is an error: a check of nothing must not pass.
 pub fn ward_files(tree: &dyn SourceTree, config: &Config) -> Result<Vec<InputFile>, FileError> {
+    let files = selected_files(tree, config)?;
+    if files.is_empty() {
+        return Err(no_files_error(tree, config));
+    }
+    Ok(files)
+}
+
+/// The `.ward` files of `tree` the configuration selects, possibly none (an older
+/// revision may predate the inventory).
+pub fn selected_files(tree: &dyn SourceTree, config: &Config) -> Result<Vec<InputFile>, FileError> {
     let include = glob_set(config, &config.include)?;
     let exclude = glob_set(config, &config.exclude)?;
     let mut files = Vec::new();
@@ -245,9 +255,6 @@ pub fn ward_files(tree: &dyn SourceTree, config: &Config) -> Result<Vec<InputFil
             let bytes = tree.read(&path)?;
             files.push(InputFile { path, bytes });
         }
-    }
-    if files.is_empty() {
-        return Err(no_files_error(tree, config));
     }
     Ok(files)
 }

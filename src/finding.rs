@@ -5,6 +5,7 @@
 
 use std::sync::{Arc, LazyLock};
 
+use crate::model::EntityId;
 use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -33,6 +34,26 @@ impl Severity {
     }
 }
 
+/// The level at or above which findings fail a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    Level(Severity),
+    Never,
+}
+
+impl FailOn {
+    pub fn parse(text: &str) -> Option<FailOn> {
+        match text {
+            "never" => Some(FailOn::Never),
+            _ => Severity::parse(text).map(FailOn::Level),
+        }
+    }
+
+    pub fn fails(self, severity: Severity) -> bool {
+        matches!(self, FailOn::Level(level) if severity >= level)
+    }
+}
+
 /// What a finding is an instance of: a language diagnostic or a policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
@@ -45,7 +66,10 @@ pub struct Rule {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct EntityRef {
     pub kind: &'static str,
-    pub name: String,
+    /// Shared with the inventory, never copied: a name may be very long.
+    pub name: Arc<str>,
+    /// The entity in the resolved inventory; `None` for errors found before resolution.
+    pub id: Option<EntityId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,9 +99,65 @@ pub struct Finding {
     pub help: Option<String>,
     /// The blamed attribute path, part of the fingerprint (`patch.status`; empty for the block).
     pub attribute: String,
+    /// The finding's identity across revisions; see [`Finding::identify`].
+    pub fingerprint: Fingerprint,
+    /// Compared with `--baseline`: whether the baseline lacked it. `None` when no
+    /// baseline was compared.
+    pub new: Option<bool>,
     /// Name of the waiver that excuses this finding.
-    pub waived_by: Option<String>,
+    pub waived_by: Option<Arc<str>>,
 }
+
+/// A stable identity of a finding: what is judged and what is wrong, never where it is
+/// written, so moving, reordering or reformatting blocks keeps it (CLI.md §4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Fingerprint(pub u64);
+
+impl std::fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+/// Marks each finding new or not against `baseline`, matching by fingerprint as a
+/// multiset: a fingerprint the baseline had twice excuses two findings, not more.
+pub fn mark_new(findings: &mut [Finding], baseline: &[Finding]) {
+    let mut had: std::collections::HashMap<Fingerprint, usize> = std::collections::HashMap::new();
+    for finding in baseline {
+        *had.entry(finding.fingerprint).or_default() += 1;
+    }
+    for finding in findings {
+        let count = had.get_mut(&finding.fingerprint);
+        finding.new = Some(match count {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        });
+    }
+}
+
+/// 64-bit FNV-1a: the same on every platform and Rust version, unlike `DefaultHasher`.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// Bumped when what goes into a fingerprint changes, so old and new never collide.
+const FINGERPRINT_VERSION: &str = "wardline/v1";
 
 /// The language's own diagnostics (LANGUAGE.md §6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -323,6 +403,8 @@ impl Finding {
             secondary: Vec::new(),
             help: None,
             attribute: String::new(),
+            fingerprint: Fingerprint::default(),
+            new: None,
             waived_by: None,
         }
     }
@@ -337,10 +419,11 @@ impl Finding {
         self
     }
 
-    pub fn with_entity(mut self, kind: &'static str, name: impl Into<String>) -> Finding {
+    pub fn with_entity(mut self, kind: &'static str, name: impl Into<Arc<str>>) -> Finding {
         self.entity = Some(EntityRef {
             kind,
             name: name.into(),
+            id: None,
         });
         self
     }
@@ -353,6 +436,49 @@ impl Finding {
             self.rule.id,
             self.message
         )
+    }
+
+    /// Computes [`Finding::fingerprint`] from (policy id, entity kind, entity name,
+    /// blamed attribute path), hashed with 64-bit FNV-1a so it is the same on every
+    /// platform and version. A language error also keys on its message (one block may
+    /// have several), and one about no block on its file, with digits folded: such
+    /// messages may name byte offsets, which move with every edit.
+    pub fn identify(&mut self, file: Option<&str>) {
+        // Hashed as it is read, without building the key: a name may be megabytes long.
+        let mut hash = Fnv::default();
+        hash.write(FINGERPRINT_VERSION.as_bytes());
+        for part in [
+            self.rule.id.as_str(),
+            self.entity.as_ref().map_or("", |e| e.kind),
+            self.entity.as_ref().map_or("", |e| &*e.name),
+            &self.attribute,
+        ] {
+            hash.write(b"\0");
+            hash.write(part.as_bytes());
+        }
+        if self.rule.pack == "language" {
+            hash.write(b"\0");
+            if self.entity.is_some() {
+                hash.write(self.message.as_bytes());
+            } else {
+                hash.write(file.unwrap_or_default().as_bytes());
+                hash.write(b"\0");
+                let mut in_digits = false;
+                for byte in self.message.bytes() {
+                    let digit = byte.is_ascii_digit();
+                    if !(digit && in_digits) {
+                        hash.write(&[if digit { b'#' } else { byte }]);
+                    }
+                    in_digits = digit;
+                }
+            }
+        }
+        self.fingerprint = Fingerprint(hash.0);
+    }
+
+    /// Whether this finding counts: not waived, and not one the baseline already had.
+    pub fn is_reported(&self) -> bool {
+        self.waived_by.is_none() && self.new != Some(false)
     }
 
     /// A WARD-001…010 error: the inventory cannot be judged.

@@ -8,7 +8,7 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use wardline::check::{Judge, check};
+use wardline::check::check;
 use wardline::config::Config;
 use wardline::date::Date;
 use wardline::discover::InputFile;
@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
     let config = Config::default();
     let all: Vec<usize> = (0..POLICIES.policies.len()).collect();
     let as_of = Date::parse("2026-11-29").unwrap_or_else(Date::today_utc);
-    let judge = Judge { config: &config, as_of, policies: &POLICIES, selected: &all };
+    let judge = config.judge(&POLICIES, &all, as_of);
     let outcome = check(vec![InputFile { path: "fuzzed.ward".into(), bytes: data.to_vec() }], &judge);
     for finding in &outcome.findings {
         if let Some(label) = &finding.primary {

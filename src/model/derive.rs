@@ -15,7 +15,7 @@ type Index = HashMap<EntityId, Vec<EntityId>>;
 
 pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
     for entity in &mut inventory.entities {
-        let name = Val::Str(entity.name.as_str().into());
+        let name = Val::Str((*entity.name).into());
         entity.set("name", name);
     }
     let covers = index_lists(inventory, Kind::Safeguard, "covers");

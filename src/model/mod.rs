@@ -8,6 +8,7 @@ pub mod os_support;
 mod validate;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::date::Date;
 use crate::finding::Finding;
@@ -95,7 +96,7 @@ impl Attr {
 #[derive(Debug, Clone)]
 pub struct Entity {
     pub kind: Kind,
-    pub name: String,
+    pub name: Arc<str>,
     pub name_span: Span,
     /// Keys then derived facts, in [`Kind::slot`] order.
     pub attrs: Vec<Option<Attr>>,

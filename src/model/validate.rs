@@ -103,7 +103,7 @@ fn draft_block<'s>(block: &Block<'s>, kind: Kind) -> (Draft<'s>, Vec<Finding>) {
     tag_errors(&mut errors, kind, block.name.text);
     let entity = Entity {
         kind,
-        name: block.name.text.to_owned(),
+        name: block.name.text.into(),
         name_span: block.name.span,
         attrs,
         extensions,
@@ -120,10 +120,15 @@ fn draft_block<'s>(block: &Block<'s>, kind: Kind) -> (Draft<'s>, Vec<Finding>) {
 
 /// Errors inside a block are about that block's entity.
 fn tag_errors(errors: &mut [Finding], kind: Kind, name: &str) {
+    if errors.is_empty() {
+        return;
+    }
+    let name: std::sync::Arc<str> = name.into();
     for error in errors {
         error.entity = Some(EntityRef {
             kind: kind.as_str(),
-            name: name.to_owned(),
+            name: name.clone(),
+            id: None,
         });
     }
 }

@@ -11,7 +11,7 @@ use super::expr::{Scope, V};
 use super::pack::Piece;
 use super::{Policy, PolicySet};
 use crate::date::Date;
-use crate::finding::{Code, EntityRef, Finding, Label, Rule, Severity};
+use crate::finding::{Code, EntityRef, Finding, Fingerprint, Label, Rule, Severity};
 use crate::model::{Attr, EntityId, Inventory, Origin, Val};
 use crate::schema::Kind;
 use crate::source::Span;
@@ -138,6 +138,8 @@ fn missing_organization(
             "add one `organization` block with the dates of the organization's reviews".into(),
         ),
         attribute: String::new(),
+        fingerprint: Fingerprint::default(),
+        new: None,
         waived_by: None,
     })
 }
@@ -197,11 +199,14 @@ fn finding(policy: &Policy, severity: Severity, scope: Scope, id: EntityId) -> F
         entity: Some(EntityRef {
             kind: entity.kind.as_str(),
             name: entity.name.clone(),
+            id: Some(id),
         }),
         primary: Some(primary),
         secondary,
         help: policy.help.clone(),
         attribute,
+        fingerprint: Fingerprint::default(),
+        new: None,
         waived_by: None,
     }
 }
@@ -334,11 +339,7 @@ fn apply_waivers(inventory: &Inventory, settings: &Settings, findings: &mut Vec<
         let Some(&policy) = by_rule.get(finding.rule.id.as_str()) else {
             continue;
         };
-        let Some(target) = finding
-            .entity
-            .as_ref()
-            .and_then(|e| inventory.lookup(&e.name))
-        else {
+        let Some(target) = finding.entity.as_ref().and_then(|e| e.id) else {
             continue;
         };
         // A vulnerability's finding is also excused through any device it affects.

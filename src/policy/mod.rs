@@ -7,7 +7,6 @@ pub mod pack;
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::config::Config;
 use crate::error::FileError;
 use crate::finding::Severity;
 use pack::load_pack;
@@ -101,20 +100,6 @@ impl PolicySet {
         }
         set.policies.sort_by(|a, b| a.rule.id.cmp(&b.rule.id));
         Ok(set)
-    }
-
-    /// The built-in packs plus the configuration's `[policies] extra` packs (read by
-    /// the caller), with every policy and pack name the configuration uses checked.
-    pub fn for_config(config: &Config, extra: Vec<PackFiles>) -> Result<PolicySet, Vec<FileError>> {
-        let mut packs = builtin_pack_files();
-        packs.extend(extra);
-        let policies = PolicySet::load(&packs)?;
-        let errors = config.check_mentions(&policies);
-        if errors.is_empty() {
-            Ok(policies)
-        } else {
-            Err(errors)
-        }
     }
 
     pub fn builtin() -> Result<PolicySet, Vec<FileError>> {

@@ -8,7 +8,7 @@ use crate::text::escape_controls;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    for finding in report.findings.iter().filter(|f| f.waived_by.is_none()) {
+    for finding in report.findings.iter().filter(|f| f.is_reported()) {
         let place = match finding
             .primary
             .as_ref()

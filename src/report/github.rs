@@ -40,10 +40,10 @@ fn property(text: &str) -> String {
     data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Whether a finding is new since `--baseline`. Until the report carries the baseline
-/// comparison, every finding is new: the whole run is the change under review.
-fn is_new(_finding: &Finding) -> bool {
-    true
+/// Whether a finding is new since `--baseline`; without one, the whole run is the
+/// change under review.
+fn is_new(finding: &Finding) -> bool {
+    finding.new != Some(false)
 }
 
 /// Annotation order: errors, then warnings, then notices; within a level, findings new

@@ -199,7 +199,7 @@ pub fn render_error(error: &FileError, style: RenderOptions) -> String {
 pub fn render(report: &Report) -> String {
     let handler = handler(report.options);
     let mut out = String::new();
-    for finding in report.findings.iter().filter(|f| f.waived_by.is_none()) {
+    for finding in report.findings.iter().filter(|f| f.is_reported()) {
         let rendered = to_rendered(report, finding);
         // The citation closes the finding, after any note in another file.
         let handler = match finding.rule.cite.as_slice() {

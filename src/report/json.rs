@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{Report, ToolError, fingerprint};
+use super::{Report, ToolError};
 use crate::finding::Finding;
 use crate::schema::Kind;
 
@@ -16,6 +16,8 @@ struct Document<'a> {
     root: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     revision: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'a str>,
     summary: Summary,
     findings: Findings<'a>,
     errors: Vec<JsonError<'a>>,
@@ -64,6 +66,8 @@ struct Summary {
     warnings: usize,
     infos: usize,
     waived: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pre_existing: Option<usize>,
     files: usize,
     entities: Entities,
 }
@@ -98,6 +102,9 @@ pub struct JsonFinding<'a> {
     waived: bool,
     waiver: Option<&'a str>,
     fingerprint: String,
+    /// Present when compared with `--baseline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -148,7 +155,8 @@ pub fn finding<'a>(report: &Report<'a>, finding: &'a Finding) -> JsonFinding<'a>
         }),
         waived: finding.waived_by.is_some(),
         waiver: finding.waived_by.as_deref(),
-        fingerprint: fingerprint(finding),
+        fingerprint: finding.fingerprint.to_string(),
+        new: finding.new,
     }
 }
 
@@ -164,11 +172,13 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
         as_of: report.as_of.to_string(),
         root: &report.root,
         revision: report.revision.as_deref(),
+        baseline: report.baseline.as_deref(),
         summary: Summary {
             errors: s.errors,
             warnings: s.warnings,
             infos: s.infos,
             waived: s.waived,
+            pre_existing: report.baseline.as_ref().map(|_| s.pre_existing),
             files: s.files,
             entities: Entities {
                 device: report.count_of(Kind::Device),

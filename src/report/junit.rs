@@ -107,7 +107,7 @@ fn policy_cases<'a>(
             entity.kind.as_str(),
             entity.name
         );
-        match by_pair.get(&(rule.id.as_str(), Some(entity.name.as_str()))) {
+        match by_pair.get(&(rule.id.as_str(), Some(&*entity.name))) {
             Some(finding) => failure_case(report, finding, name),
             None => {
                 let at = report.location(entity.name_span);
@@ -310,7 +310,7 @@ pub fn write(report: &Report, out: &mut impl io::Write) -> io::Result<()> {
         });
     let mut by_pair: ByPair = HashMap::new();
     for finding in report.findings {
-        let entity = finding.entity.as_ref().map(|e| e.name.as_str());
+        let entity = finding.entity.as_ref().map(|e| &*e.name);
         by_pair.insert((finding.rule.id.as_str(), entity), finding);
     }
 

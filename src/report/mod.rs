@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod concise;
+pub mod diff;
 mod facts;
 pub mod github;
 pub mod human;
@@ -41,6 +42,9 @@ pub struct Report<'a> {
     pub tallies: &'a [Tally],
     /// The git revision judged, when it was not the working tree.
     pub revision: Option<String>,
+    /// The revision compared with `--baseline`: findings it already had are left out
+    /// of the human, concise and exit-code reckoning.
+    pub baseline: Option<String>,
     /// Why the run could not judge the inventory (bad configuration or pack, I/O).
     pub errors: Vec<ToolError>,
     pub options: RenderOptions,
@@ -100,6 +104,8 @@ pub struct Summary {
     pub warnings: usize,
     pub infos: usize,
     pub waived: usize,
+    /// Findings the baseline already had (not counted above).
+    pub pre_existing: usize,
     pub files: usize,
     pub entities: usize,
 }
@@ -115,6 +121,10 @@ impl Summary {
         for finding in findings {
             if finding.waived_by.is_some() {
                 summary.waived += 1;
+                continue;
+            }
+            if finding.new == Some(false) {
+                summary.pre_existing += 1;
                 continue;
             }
             match finding.severity {
@@ -190,32 +200,6 @@ impl<'a> Report<'a> {
     }
 }
 
-/// A stable identity of a finding: policy, entity and blamed attribute — never a line
-/// number — hashed with 64-bit FNV-1a so it is the same on every platform and version.
-pub fn fingerprint(finding: &Finding) -> String {
-    let mut key = String::new();
-    key.push_str(&finding.rule.id);
-    for part in [
-        finding.entity.as_ref().map_or("", |e| e.kind),
-        finding.entity.as_ref().map_or("", |e| e.name.as_str()),
-        &finding.attribute,
-    ] {
-        key.push('\0');
-        key.push_str(part);
-    }
-    if finding.rule.pack == "language" {
-        // Language errors name what is wrong in the message; one block may have several.
-        key.push('\0');
-        key.push_str(&finding.message);
-    }
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in key.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
-}
-
 fn counted(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
 }
@@ -240,6 +224,12 @@ pub fn summary_line(report: &Report) -> String {
         counted(s.entities, "entity", "entities"),
         report.as_of
     ));
+    if let Some(baseline) = &report.baseline {
+        line.push_str(&format!(
+            "; {} already at {baseline} left out",
+            counted(s.pre_existing, "finding", "findings")
+        ));
+    }
     line
 }
 

@@ -4,9 +4,8 @@
 
 use std::sync::Arc;
 
-use crate::config::Config;
+use crate::check::Judge;
 use crate::finding::{Rule, Severity, language_rules};
-use crate::policy::PolicySet;
 
 /// One rule: a policy or a `WARD-*` code.
 #[derive(Debug, Clone)]
@@ -97,8 +96,10 @@ impl Citation {
 }
 
 /// The selected policies and every language code, sorted by id.
-pub fn catalog(policies: &PolicySet, selected: &[usize], config: &Config) -> Vec<RuleInfo> {
-    let mut rules: Vec<RuleInfo> = selected
+pub fn catalog(judge: &Judge) -> Vec<RuleInfo> {
+    let policies = judge.policies;
+    let mut rules: Vec<RuleInfo> = judge
+        .selected
         .iter()
         .filter_map(|&index| policies.policies.get(index))
         .map(|policy| RuleInfo {
@@ -106,7 +107,7 @@ pub fn catalog(policies: &PolicySet, selected: &[usize], config: &Config) -> Vec
             title: policy.title.clone(),
             docs: policy.docs.trim().to_owned(),
             default_severity: policy.severity,
-            severity: policies.severity_of(policy, &config.severity, &config.enforce),
+            severity: policies.severity_of(policy, judge.severity, judge.enforce),
             citations: policy
                 .rule
                 .cite

@@ -12,7 +12,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::rules::{Citation, Regulation, RuleInfo};
-use super::{POLICIES_SKIPPED, Report, ToolError, fingerprint};
+use super::{POLICIES_SKIPPED, Report, ToolError};
 use crate::finding::{Finding, Severity};
 
 const SCHEMA: &str =
@@ -171,10 +171,13 @@ fn result_object(report: &Report, finding: &Finding, rule_index: Option<usize>) 
         "ruleId": finding.rule.id,
         "level": level(finding.severity),
         "message": {"text": finding.message},
-        "partialFingerprints": {"wardline/v1": fingerprint(finding)},
+        "partialFingerprints": {"wardline/v1": finding.fingerprint.to_string()},
     });
     if let Some(index) = rule_index {
         result["ruleIndex"] = json!(index);
+    }
+    if let Some(new) = finding.new {
+        result["baselineState"] = json!(if new { "new" } else { "unchanged" });
     }
     let place = finding
         .primary
@@ -194,7 +197,7 @@ fn result_object(report: &Report, finding: &Finding, rule_index: Option<usize>) 
         }]);
     }
     if let Some(entity) = &finding.entity {
-        result["properties"] = json!({"entity": {"kind": entity.kind, "name": entity.name}});
+        result["properties"] = json!({"entity": {"kind": entity.kind, "name": &*entity.name}});
     }
     if let Some(waiver) = &finding.waived_by {
         let justification = match report.waiver_reason(waiver) {

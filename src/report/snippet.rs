@@ -43,10 +43,9 @@ impl Snippet {
     /// The excerpt of `file` around `spans` (byte ranges), and each span's range in it.
     pub fn new(file: &SourceFile, spans: &[(usize, usize)]) -> (Snippet, Vec<(usize, usize)>) {
         let text = file.text.as_str();
-        let index = &file.lines;
         // The empty "line" after a final line end is context for nothing.
-        let mut last_line = index.line_count().saturating_sub(1);
-        if last_line > 0 && index.start(last_line) >= text.len() {
+        let mut last_line = file.line_count().saturating_sub(1);
+        if last_line > 0 && file.line_start(last_line) >= text.len() {
             last_line -= 1;
         }
         let spans: Vec<(usize, usize)> = spans
@@ -54,9 +53,9 @@ impl Snippet {
             .map(|&(start, end)| {
                 let start = floor_char_boundary(text, start.min(text.len()));
                 let mut end = floor_char_boundary(text, end.clamp(start, text.len()));
-                let first = index.line_of(start);
-                if index.line_of(end) > first + MAX_LABEL_LINES {
-                    end = index.content(text, first).end.max(start);
+                let first = file.line_of(start);
+                if file.line_of(end) > first + MAX_LABEL_LINES {
+                    end = file.line_content(first).end.max(start);
                 }
                 (start, end)
             })
@@ -65,10 +64,10 @@ impl Snippet {
             .iter()
             .map(|&(start, end)| {
                 (
-                    index.line_of(start).saturating_sub(CONTEXT),
-                    (index.line_of(end) + CONTEXT)
+                    file.line_of(start).saturating_sub(CONTEXT),
+                    (file.line_of(end) + CONTEXT)
                         .min(last_line)
-                        .max(index.line_of(end)),
+                        .max(file.line_of(end)),
                 )
             })
             .collect();
@@ -120,8 +119,8 @@ impl Snippet {
         shown_at: &mut Vec<(usize, usize)>,
     ) {
         let text = file.text.as_str();
-        let content = file.lines.content(text, number);
-        let line_end = file.lines.start(number + 1).max(content.end);
+        let content = file.line_content(number);
+        let line_end = file.line_start(number + 1).max(content.end);
         let here: Vec<usize> = ends
             .iter()
             .copied()

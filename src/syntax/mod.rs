@@ -71,6 +71,10 @@ pub fn invisible_characters(file: FileId, text: &str) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut line_start = body_start;
     for line in text[body_start..].split_inclusive('\n') {
+        if line.is_ascii() {
+            line_start += line.len();
+            continue;
+        }
         if let Some((at, c)) = line.char_indices().find(|&(_, c)| is_invisible(c)) {
             let offset = line_start + at;
             findings.push(

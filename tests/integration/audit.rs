@@ -45,7 +45,7 @@ fn audit_case(case: &str) {
         outcome.findings.iter().any(|f| {
             f.rule.id == id
                 && f.waived_by.is_none()
-                && f.entity.as_ref().is_some_and(|e| e.name == entity)
+                && f.entity.as_ref().is_some_and(|e| *e.name == *entity)
         })
     };
     let mut marks = 0;

@@ -41,7 +41,7 @@ fn names(outcome: &Outcome, val: Option<&Val>) -> Vec<String> {
     items
         .iter()
         .map(|v| match v {
-            Val::Ref(id) => outcome.inventory.entity(*id).name.clone(),
+            Val::Ref(id) => outcome.inventory.entity(*id).name.to_string(),
             other => format!("{other:?}"),
         })
         .collect()
@@ -220,14 +220,14 @@ fn unguarded_reachability_follows_multi_hop_paths() {
     let names: Vec<&str> = path
         .unwrap()
         .into_iter()
-        .map(|f| inventory.entity(f).name.as_str())
+        .map(|f| &*inventory.entity(f).name)
         .collect();
     assert_eq!(names, ["lobby-core", "core-ehr"]);
     let path = network.shortest_unguarded_path_from(zone_bit("guest").unwrap(), id("ehr"));
     let names: Vec<&str> = path
         .unwrap()
         .into_iter()
-        .map(|f| inventory.entity(f).name.as_str())
+        .map(|f| &*inventory.entity(f).name)
         .collect();
     assert_eq!(names, ["lobby-core", "core-ehr"]);
     assert_eq!(

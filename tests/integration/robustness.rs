@@ -1,6 +1,6 @@
 //! Hostile input never panics and always yields a clear diagnostic or a clean parse.
 
-use wardline::check::{Judge, check};
+use wardline::check::check;
 use wardline::config::Config;
 use wardline::discover::InputFile;
 use wardline::finding::Finding;
@@ -67,12 +67,8 @@ fn a_ten_megabyte_line() {
         bytes: format!("vendor a {{ label = {long} {long} }}").into_bytes(),
     }];
     let config = Config::default();
-    let judge = Judge {
-        config: &config,
-        as_of: crate::support::as_of(),
-        policies: &PolicySet::default(),
-        selected: &[],
-    };
+    let no_policies = PolicySet::default();
+    let judge = config.judge(&no_policies, &[], crate::support::as_of());
     let human = crate::support::human(&check(files, &judge));
     assert!(human.len() < 4000, "{}", human.len());
     assert!(human.contains("[long.ward:1:20971542]"), "{human}");
@@ -176,12 +172,7 @@ fn mutated_corpus_never_panics_and_spans_stay_in_bounds() {
             path: "fuzzed.ward".into(),
             bytes: input.clone(),
         }];
-        let judge = Judge {
-            config: &config,
-            as_of: crate::support::as_of(),
-            policies: &policies,
-            selected: &all,
-        };
+        let judge = config.judge(&policies, &all, crate::support::as_of());
         let outcome = check(files, &judge);
         evaluated += usize::from(!outcome.policies_skipped);
         // Every renderer must take whatever came out, and keep controls out of text.

@@ -3,10 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use wardline::check::{Judge, Outcome, check};
+use wardline::check::{Outcome, check};
 use wardline::date::Date;
 use wardline::discover;
-use wardline::policy::PolicySet;
 use wardline::report::{human, json};
 
 pub const AS_OF: &str = "2026-11-29";
@@ -56,8 +55,9 @@ fn check_dir_with(dir: &Path, selection: Selection) -> Outcome {
     let config = &discover::load_config(&tree, None).unwrap();
     let files = discover::ward_files(&tree, config).unwrap();
     let extra = discover::extra_packs(&tree, config).unwrap();
-    let policies =
-        PolicySet::for_config(config, extra).unwrap_or_else(|errors| panic!("{errors:?}"));
+    let policies = config
+        .load_policies(extra)
+        .unwrap_or_else(|errors| panic!("{errors:?}"));
     let selected = match selection {
         Selection::Config => policies
             .select(config.select.as_deref(), &config.ignore)
@@ -65,13 +65,8 @@ fn check_dir_with(dir: &Path, selection: Selection) -> Outcome {
         Selection::Only(id) => policies.select(Some(&[id.to_owned()]), &[]).unwrap(),
         Selection::None => Vec::new(),
     };
-    let judge = Judge {
-        config,
-        as_of: config.as_of.unwrap_or_else(as_of),
-        policies: &policies,
-        selected: &selected,
-    };
-    check(files, &judge)
+    let as_of = config.as_of.unwrap_or_else(as_of);
+    check(files, &config.judge(&policies, &selected, as_of))
 }
 
 /// Human output as the snapshots pin it: no colour, 80 columns (the default options).

@@ -354,3 +354,29 @@ fn a_report_that_cannot_be_written_is_an_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot write"));
 }
+
+#[test]
+fn map_and_report_read_a_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    write(dir.path(), "wardline.toml", "as_of = 2026-11-29\n");
+    write(dir.path(), "inventory.ward", EXPOSED);
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let signature = git2::Signature::now("test", "test@example.invalid").unwrap();
+    repo.commit(Some("HEAD"), &signature, &signature, "exposed", &tree, &[])
+        .unwrap();
+    // The working tree guards the way to the EHR; the commit does not.
+    let guarded = EXPOSED.replace("via = [nightly]", "via = [fw]");
+    write(dir.path(), "inventory.ward", &guarded);
+
+    let committed = run(&["map", "--rev", "HEAD"], dir.path());
+    assert!(committed.contains("via nightly (not guarding)"));
+    assert!(run(&["map"], dir.path()).contains("core-ehr, ports any<br/>via fw\""));
+    let report = run(&["report", "--rev", "HEAD"], dir.path());
+    assert!(report.lines().nth(2).unwrap().contains(", revision "));
+}

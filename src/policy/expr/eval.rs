@@ -110,7 +110,7 @@ impl<'a> V<'a> {
             V::Int(n) => n.to_string(),
             V::Date(d) => d.to_string(),
             V::Str(s) => (*s).to_owned(),
-            V::Entity(id) => inventory.entity(*id).name.clone(),
+            V::Entity(id) => inventory.entity(*id).name.to_string(),
             V::Items(_) | V::Owned(_) => self
                 .items()
                 .map(|v| v.display(inventory))
@@ -137,7 +137,7 @@ fn structural_eq(scope: Scope, a: &V, b: &V) -> bool {
         (V::Str(x), V::Str(y)) => x == y,
         (V::Entity(x), V::Entity(y)) => x == y,
         (V::Entity(id), V::Str(s)) | (V::Str(s), V::Entity(id)) => {
-            scope.inventory.entity(*id).name == *s
+            *scope.inventory.entity(*id).name == **s
         }
         (V::Items(_) | V::Owned(_), V::Items(_) | V::Owned(_)) => {
             a.len() == b.len()

@@ -94,7 +94,7 @@ impl NetworkMap {
                 };
                 Segment {
                     id,
-                    name: entity.name.clone(),
+                    name: entity.name.to_string(),
                     label: text(entity.get("label")),
                     zone,
                     ephi_devices: devices
@@ -136,11 +136,11 @@ impl NetworkMap {
                     _ => String::new(),
                 };
                 let via = refs(entity.get("via"))
-                    .map(|s| inventory.entity(s).name.clone())
+                    .map(|s| inventory.entity(s).name.to_string())
                     .collect();
                 Some(Link {
                     flow: edge.flow,
-                    name: entity.name.clone(),
+                    name: entity.name.to_string(),
                     from: *index.get(&source)?,
                     to: *index.get(&edge.vlan)?,
                     ports,

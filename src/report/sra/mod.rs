@@ -104,7 +104,8 @@ pub fn build(report: &Report) -> Document {
     let view = View::new(report);
     let map = NetworkMap::new(inventory);
     let organization = inventory.of_kind(Kind::Organization).first().map(|&id| {
-        text(inventory.entity(id).get("label")).unwrap_or_else(|| inventory.entity(id).name.clone())
+        text(inventory.entity(id).get("label"))
+            .unwrap_or_else(|| inventory.entity(id).name.to_string())
     });
     Document {
         organization,
@@ -163,13 +164,10 @@ impl<'a> View<'a> {
         let mut excused: BTreeMap<&str, usize> = BTreeMap::new();
         for finding in report.findings {
             if let Some(entity) = &finding.entity {
-                by_entity
-                    .entry(entity.name.as_str())
-                    .or_default()
-                    .push(finding);
+                by_entity.entry(&*entity.name).or_default().push(finding);
             }
             if let Some(waiver) = &finding.waived_by {
-                *excused.entry(waiver.as_str()).or_default() += 1;
+                *excused.entry(&**waiver).or_default() += 1;
             }
         }
         View {
@@ -189,7 +187,7 @@ impl<'a> View<'a> {
     }
 
     fn name(&self, id: EntityId) -> String {
-        self.inventory.entity(id).name.clone()
+        self.inventory.entity(id).name.to_string()
     }
 
     fn names(&self, val: Option<&Val>) -> String {
@@ -201,7 +199,7 @@ impl<'a> View<'a> {
 
     /// The policies that found something about `entity` (waived ones marked), as a cell.
     fn findings_of(&self, entity: &Entity) -> Cell {
-        let found = self.by_entity.get(entity.name.as_str());
+        let found = self.by_entity.get(&*entity.name);
         let ids: Vec<String> = found
             .into_iter()
             .flatten()
@@ -437,7 +435,7 @@ fn network(view: &View, map: &NetworkMap) -> Section {
             segment.warning.from_open,
         );
         table.rows.push(vec![
-            Cell::Name(segment.name.clone()),
+            Cell::Name(segment.name.to_string()),
             Cell::Text(segment.zone.into()),
             Cell::Count(segment.devices),
             Cell::Count(segment.ephi_devices),
@@ -521,7 +519,7 @@ fn unpatchable(view: &View) -> Section {
         };
         let safeguards = view.names(device.get("covered_by"));
         table.rows.push(vec![
-            Cell::Name(device.name.clone()),
+            Cell::Name(device.name.to_string()),
             Cell::Name(match device.get("model") {
                 Some(Val::Ref(model)) => view.name(*model),
                 _ => String::new(),
@@ -584,7 +582,7 @@ fn decisions(view: &View) -> Section {
                 .unwrap_or_default()
         );
         table.rows.push(vec![
-            Cell::Name(decision.name.clone()),
+            Cell::Name(decision.name.to_string()),
             Cell::Text(enumerated(decision.get("spec")).unwrap_or_default()),
             Cell::Text(view.names(decision.get("applies"))),
             Cell::Text(text(decision.get("rationale")).unwrap_or_default()),
@@ -661,7 +659,7 @@ fn business_associates(view: &View) -> Section {
         };
         let label = text(vendor.get("label"))
             .map(|l| format!("{} ({l})", vendor.name))
-            .unwrap_or_else(|| vendor.name.clone());
+            .unwrap_or_else(|| vendor.name.to_string());
         table.rows.push(vec![
             Cell::Text(label),
             Cell::Text(basis),
@@ -709,7 +707,7 @@ fn vulnerabilities(view: &View) -> Section {
         let severity = enumerated(vulnerability.get("severity")).unwrap_or_default();
         let name = match text(vulnerability.get("cve")) {
             Some(cve) => format!("{} ({cve})", vulnerability.name),
-            None => vulnerability.name.clone(),
+            None => vulnerability.name.to_string(),
         };
         let clock = date(vulnerability.get("patch_clock"));
         let window = PATCH_DAYS
@@ -831,7 +829,7 @@ fn findings(view: &View) -> Section {
                     finding
                         .entity
                         .as_ref()
-                        .map(|e| e.name.clone())
+                        .map(|e| e.name.to_string())
                         .unwrap_or_default(),
                 ),
                 Cell::Text(finding.message.clone()),
@@ -867,7 +865,7 @@ fn waivers(view: &View) -> Section {
         "No waiver is recorded.",
     );
     for waiver in view.entities(Kind::Waiver) {
-        let excused = view.excused.get(waiver.name.as_str()).copied().unwrap_or(0);
+        let excused = view.excused.get(&*waiver.name).copied().unwrap_or(0);
         let policies = match waiver.get("policies") {
             Some(Val::List(items)) => items
                 .iter()
@@ -884,7 +882,7 @@ fn waivers(view: &View) -> Section {
             None => Cell::Text("—".into()),
         };
         table.rows.push(vec![
-            Cell::Name(waiver.name.clone()),
+            Cell::Name(waiver.name.to_string()),
             Cell::Text(policies),
             Cell::Text(view.names(waiver.get("applies"))),
             Cell::Text(text(waiver.get("reason")).unwrap_or_default()),

@@ -1,0 +1,273 @@
+//! What changed between two checked inventories (CLI.md §5): a semantic inventory diff
+//! and a finding diff matched by fingerprint.
+//!
+//! Entities are compared by kind and name, attribute by attribute, on what each block
+//! states itself (inherited and derived values follow from the blocks they come from),
+//! so moving a block to another file, reordering blocks or lists of references, and
+//! reformatting are no change. An entity removed and one of the same kind added with an
+//! identical body is a rename.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
+
+use crate::finding::{Finding, Fingerprint};
+use crate::model::{Entity, Inventory, Origin, Val};
+use crate::schema::{Kind, Type};
+
+/// An entity, by kind and name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Named {
+    pub kind: Kind,
+    pub name: String,
+}
+
+/// One attribute path whose value differs; `None` where it is absent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttributeChange {
+    pub path: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changed {
+    pub entity: Named,
+    pub attributes: Vec<AttributeChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renamed {
+    pub kind: Kind,
+    pub from: String,
+    pub to: String,
+}
+
+/// Entities added, removed, renamed and changed, each sorted by kind then name.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct InventoryDiff {
+    pub added: Vec<Named>,
+    pub removed: Vec<Named>,
+    pub renamed: Vec<Renamed>,
+    pub changed: Vec<Changed>,
+}
+
+impl InventoryDiff {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty()
+            && self.removed.is_empty()
+            && self.renamed.is_empty()
+            && self.changed.is_empty()
+    }
+}
+
+/// An entity's stated attributes: path → value as it would be written.
+type Body = BTreeMap<String, String>;
+
+/// Compares every entity of `from` with the entity of the same kind and name in `to`.
+pub fn inventories(from: &Inventory, to: &Inventory) -> InventoryDiff {
+    let bodies = |inventory: &Inventory| -> BTreeMap<Named, Body> {
+        inventory
+            .entities
+            .iter()
+            .map(|entity| {
+                let named = Named {
+                    kind: entity.kind,
+                    name: entity.name.to_string(),
+                };
+                (named, body(entity, inventory))
+            })
+            .collect()
+    };
+    let (before, after) = (bodies(from), bodies(to));
+    let mut diff = InventoryDiff::default();
+    for (named, old) in &before {
+        match after.get(named) {
+            None => diff.removed.push(named.clone()),
+            Some(new) if new != old => diff.changed.push(Changed {
+                entity: named.clone(),
+                attributes: changes(old, new),
+            }),
+            Some(_) => {}
+        }
+    }
+    diff.added = after
+        .keys()
+        .filter(|named| !before.contains_key(*named))
+        .cloned()
+        .collect();
+    pair_renames(&mut diff, &before, &after);
+    diff
+}
+
+/// Turns a removed and an added entity of one kind with the same body into a rename.
+fn pair_renames(
+    diff: &mut InventoryDiff,
+    before: &BTreeMap<Named, Body>,
+    after: &BTreeMap<Named, Body>,
+) {
+    let mut added_by_body: HashMap<(Kind, &Body), Vec<usize>> = HashMap::new();
+    for (index, named) in diff.added.iter().enumerate() {
+        if let Some(body) = after.get(named) {
+            added_by_body
+                .entry((named.kind, body))
+                .or_default()
+                .push(index);
+        }
+    }
+    let mut renamed_added = vec![false; diff.added.len()];
+    let mut kept_removed = Vec::new();
+    for named in std::mem::take(&mut diff.removed) {
+        let twin = before
+            .get(&named)
+            .and_then(|body| added_by_body.get_mut(&(named.kind, body)))
+            .and_then(|candidates| {
+                let at = candidates.iter().position(|&i| !renamed_added[i])?;
+                Some(candidates.remove(at))
+            });
+        match twin {
+            Some(index) => {
+                renamed_added[index] = true;
+                diff.renamed.push(Renamed {
+                    kind: named.kind,
+                    from: named.name,
+                    to: diff.added[index].name.clone(),
+                });
+            }
+            None => kept_removed.push(named),
+        }
+    }
+    diff.removed = kept_removed;
+    let mut index = 0;
+    diff.added.retain(|_| {
+        index += 1;
+        !renamed_added[index - 1]
+    });
+}
+
+fn changes(old: &Body, new: &Body) -> Vec<AttributeChange> {
+    let mut paths: Vec<&String> = old.keys().chain(new.keys()).collect();
+    paths.sort();
+    paths.dedup();
+    paths
+        .into_iter()
+        .filter(|path| old.get(*path) != new.get(*path))
+        .map(|path| AttributeChange {
+            path: path.clone(),
+            before: old.get(path).cloned(),
+            after: new.get(path).cloned(),
+        })
+        .collect()
+}
+
+/// What the block states: its keys (nested fields as `record.field`) and `x_` keys.
+fn body(entity: &Entity, inventory: &Inventory) -> Body {
+    let mut body = Body::new();
+    for (key, attr) in entity.kind.keys().iter().zip(&entity.attrs) {
+        let Some(attr) = attr.as_ref().filter(|a| a.origin == Origin::Written) else {
+            continue;
+        };
+        match (&attr.val, key.ty) {
+            (Val::Record(fields), Type::Record(names)) => {
+                for (field, value) in names.iter().zip(fields.iter()) {
+                    if let Some(value) = value.as_ref().filter(|a| a.origin == Origin::Written) {
+                        body.insert(
+                            format!("{}.{}", key.name, field.name),
+                            written(&value.val, inventory),
+                        );
+                    }
+                }
+            }
+            (val, _) => {
+                body.insert(key.name.to_owned(), written(val, inventory));
+            }
+        }
+    }
+    for (key, attr) in &entity.extensions {
+        body.insert(key.clone(), written(&attr.val, inventory));
+    }
+    body
+}
+
+/// A value as it would be written in a `.ward` file; references by name. Lists of
+/// references are sorted, since their order carries no meaning.
+pub fn written(val: &Val, inventory: &Inventory) -> String {
+    match val {
+        Val::Str(s) => {
+            let mut out = String::from("\"");
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        }
+        Val::Int(n) => n.to_string(),
+        Val::Bool(b) => b.to_string(),
+        Val::Date(d) => d.to_string(),
+        Val::Enum(e) => (*e).to_owned(),
+        Val::Ref(id) => inventory.entity(*id).name.to_string(),
+        Val::List(items) => {
+            let mut items: Vec<String> = items.iter().map(|v| written(v, inventory)).collect();
+            if matches!(val, Val::List(list) if list.iter().all(|v| matches!(v, Val::Ref(_)))) {
+                items.sort();
+            }
+            format!("[{}]", items.join(", "))
+        }
+        Val::Record(fields) => {
+            let mut out = String::from("{");
+            for field in fields.iter().flatten() {
+                let _ = write!(out, " {}", written(&field.val, inventory));
+            }
+            out.push_str(" }");
+            out
+        }
+    }
+}
+
+/// Findings matched by fingerprint as multisets: those only `to` has, those only `from`
+/// had, and how many both have.
+pub struct FindingDiff<'a> {
+    pub new: Vec<&'a Finding>,
+    pub resolved: Vec<&'a Finding>,
+    pub unchanged: usize,
+}
+
+pub fn findings<'a>(from: &'a [Finding], to: &'a [Finding]) -> FindingDiff<'a> {
+    let count = |findings: &[Finding]| {
+        let mut counts: HashMap<Fingerprint, usize> = HashMap::new();
+        for finding in findings {
+            *counts.entry(finding.fingerprint).or_default() += 1;
+        }
+        counts
+    };
+    let (mut had, mut has) = (count(from), count(to));
+    let mut unchanged = 0;
+    let mut new = Vec::new();
+    for finding in to {
+        match had.get_mut(&finding.fingerprint) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                unchanged += 1;
+            }
+            _ => new.push(finding),
+        }
+    }
+    let resolved = from
+        .iter()
+        .filter(|finding| match has.get_mut(&finding.fingerprint) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        })
+        .collect();
+    FindingDiff {
+        new,
+        resolved,
+        unchanged,
+    }
+}
