@@ -38,6 +38,10 @@ enum Command {
     Policies(PoliciesArgs),
     /// Explain a policy (docs, citation, severity, expressions) or a `WARD-*` diagnostic
     Explain(ExplainArgs),
+    /// Draw the network map: segments by zone, flows, unguarded paths
+    Map(MapArgs),
+    /// Write the Security Risk Analysis summary of the inventory
+    Report(ReportArgs),
     /// Compare two revisions: inventory changes and new and resolved findings
     Diff(DiffArgs),
     /// Findings opened and closed by each commit that changed the inventory, and how long
@@ -229,6 +233,49 @@ struct CompletionsArgs {
     shell: clap_complete::Shell,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MapFormat {
+    Mermaid,
+    Dot,
+}
+
+#[derive(Debug, clap::Args)]
+struct MapArgs {
+    #[command(flatten)]
+    location: Location,
+    /// Output format: a Mermaid flowchart (renders in GitHub Markdown) or Graphviz DOT
+    #[arg(long, value_enum, default_value_t = MapFormat::Mermaid)]
+    format: MapFormat,
+    /// Draw the inventory as committed at REV instead of the working tree
+    #[arg(long, value_name = "REV")]
+    rev: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    Markdown,
+    Html,
+}
+
+#[derive(Debug, clap::Args)]
+struct ReportArgs {
+    #[command(flatten)]
+    location: Location,
+    /// Output format: Markdown, or one self-contained HTML file (the map drawn by
+    /// Graphviz `dot` when it is on PATH)
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    format: ReportFormat,
+    /// Write the report to this file instead of standard output
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Evaluation date (default: `as_of` in wardline.toml, else today in UTC)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    as_of: Option<Date>,
+    /// Report on the inventory as committed at REV instead of the working tree
+    #[arg(long, value_name = "REV")]
+    rev: Option<String>,
+}
+
 fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text).ok_or_else(|| format!("`{text}` is not a calendar date YYYY-MM-DD"))
 }
@@ -246,6 +293,8 @@ pub fn main() -> ExitCode {
         Command::Check(args) => run_check(&args),
         Command::Policies(args) => run_policies(&args),
         Command::Explain(args) => run_explain(&args),
+        Command::Map(args) => run_map(&args),
+        Command::Report(args) => run_report(&args),
         Command::Diff(args) => run_diff(&args),
         Command::History(args) => run_history(&args),
         Command::Schema(args) => run_schema(&args),
@@ -582,6 +631,106 @@ fn run_diff(args: &DiffArgs) -> Result<u8, Failure> {
         written.and_then(|()| stdout.flush()),
         status,
     ))
+}
+
+/// The checked inventory a view (map, report) draws: an inventory with language errors
+/// is not drawn, its errors go to stderr as `check` shows them, and the exit status is 2.
+/// With a revision, the inventory as committed there; the revision's description too.
+fn judged_for_view(
+    location: &Location,
+    rev: Option<&str>,
+    as_of: Option<Date>,
+) -> Result<(check::Outcome, Option<String>), u8> {
+    let judged = (|| {
+        let color = location.color;
+        let loaded = load(location, rev)?;
+        let selected = loaded.select(None, None).or_else(|e| fail(e, color))?;
+        let as_of = as_of
+            .or(loaded.config.as_of)
+            .unwrap_or_else(Date::today_utc);
+        let outcome = loaded
+            .check(loaded.tree(), &selected, as_of)
+            .or_else(|e| fail(e, color))?;
+        Ok((outcome, loaded.revision.as_ref().map(GitTree::revision)))
+    })();
+    let (outcome, revision) = match judged {
+        Ok(judged) => judged,
+        Err((errors, color)) => return Err(report_errors(&errors, color)),
+    };
+    if outcome.policies_skipped {
+        let mut report = outcome.report(display_path(&location.path));
+        report.options = RenderOptions {
+            quiet: false,
+            color: use_color(location.color, &std::io::stderr()),
+            width: terminal_width(),
+        };
+        let _ = std::io::stderr().write_all(human::render(&report).as_bytes());
+        return Err(EXIT_ERROR);
+    }
+    Ok((outcome, revision))
+}
+
+fn run_map(args: &MapArgs) -> Result<u8, Failure> {
+    let outcome = match judged_for_view(&args.location, args.rev.as_deref(), None) {
+        Ok((outcome, _)) => outcome,
+        Err(status) => return Ok(status),
+    };
+    let map = report::map::NetworkMap::new(&outcome.inventory);
+    let output = match args.format {
+        MapFormat::Mermaid => report::map::mermaid::render(&map),
+        MapFormat::Dot => report::map::dot::render(&map),
+    };
+    Ok(write_stdout(&output))
+}
+
+fn run_report(args: &ReportArgs) -> Result<u8, Failure> {
+    let (outcome, revision) = match judged_for_view(&args.location, args.rev.as_deref(), args.as_of)
+    {
+        Ok(judged) => judged,
+        Err(status) => return Ok(status),
+    };
+    let mut report = outcome.report(display_path(&args.location.path));
+    report.revision = revision;
+    let document = report::sra::build(&report);
+    let output = match args.format {
+        ReportFormat::Markdown => report::sra::markdown::render(&document),
+        ReportFormat::Html => {
+            let svg = graphviz_svg(&report::map::dot::render(&document.map));
+            report::sra::html::render(&document, svg.as_deref())
+        }
+    };
+    match &args.out {
+        None => Ok(write_stdout(&output)),
+        Some(path) => match std::fs::write(path, output) {
+            Ok(()) => Ok(0),
+            Err(error) => fail(
+                FileError::plain(format!("cannot write `{}`: {error}", path.display())),
+                args.location.color,
+            ),
+        },
+    }
+}
+
+/// The map drawn by Graphviz `dot -Tsvg`, when `dot` is on PATH and succeeds; else `None`
+/// (the report then shows the Mermaid source).
+fn graphviz_svg(dot: &str) -> Option<String> {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    // Written from another thread: a large map fills the pipe before dot answers.
+    let input = dot.to_owned();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().ok()?;
+    let written = writer.join().ok()?.is_ok();
+    (written && output.status.success())
+        .then(|| String::from_utf8(output.stdout).ok())
+        .flatten()
 }
 
 fn write_report(report: &Report, format: Format, out: &mut impl Write) -> std::io::Result<()> {

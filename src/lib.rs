@@ -14,8 +14,10 @@
 //! - [`diff`]: two checked inventories compared (entities, findings by fingerprint).
 //! - [`report`]: pure renderers over one [`report::Report`] (findings, rule catalog, per-policy
 //!   tallies, tool errors, render options): human, concise, json, sarif, github, junit,
-//!   and `--statistics`; the diff's and the history's human, json and markdown; the policy
-//!   catalog and the language reference generated from [`schema`] (`wardline schema`,
+//!   and `--statistics`; the diff's and the history's human, json and markdown; the
+//!   views over the same report: the network map (`report::map`: mermaid, dot) and the
+//!   Security Risk Analysis summary (`report::sra`: markdown, html); the policy catalog
+//!   and the language reference generated from [`schema`] (`wardline schema`,
 //!   `docs/language.md`). Text from inputs is escaped ([`text`]).
 //! - [`history`]: the first-parent history judged commit by commit, for remediation.
 //! - [`init`]: the starter `wardline.toml` and inventory `wardline init` writes.

@@ -1,7 +1,8 @@
 //! The network map (LANGUAGE.md §4): vlans are nodes, flows directed edges. The graph is
 //! built on first use, since most runs never ask about paths; each "which segments have
 //! an unguarded path to (or from) a zone" question is then one traversal per zone, O(V+E),
-//! and its answer is cached. A later map view reads the same graph.
+//! and its answer is cached. The map and report views (`report::map`) read the same graph,
+//! so what they draw as unguarded is what the policies judge.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::OnceLock;
@@ -15,6 +16,20 @@ pub type Zones = u16;
 
 pub fn zone_bit(zone: &str) -> Option<Zones> {
     ZONES.iter().position(|z| *z == zone).map(|i| 1 << i)
+}
+
+/// Every zone.
+pub const ALL_ZONES: Zones = (1 << ZONES.len()) - 1;
+
+/// The zones POLICIES.md calls OPEN: where anyone may plug in or connect.
+pub const OPEN_ZONES: [&str; 5] = ["flat", "corporate", "guest", "dmz", "iot"];
+
+/// [`OPEN_ZONES`] as a set.
+pub fn open_zones() -> Zones {
+    OPEN_ZONES
+        .iter()
+        .filter_map(|z| zone_bit(z))
+        .fold(0, |a, b| a | b)
 }
 
 /// One flow as an edge.
@@ -125,14 +140,68 @@ impl NetworkGraph {
         })
     }
 
+    /// The zone of a vlan as a set (empty when unknown).
+    pub fn zone_of(&self, vlan: EntityId) -> Zones {
+        self.zone.get(&vlan).copied().unwrap_or(0)
+    }
+
+    /// Every flow as (source vlan, edge to the target), in flow order.
+    pub fn flows(&self) -> Vec<(EntityId, Edge)> {
+        let mut flows: Vec<(EntityId, Edge)> = self
+            .forward
+            .iter()
+            .flat_map(|(&from, edges)| edges.iter().map(move |&edge| (from, edge)))
+            .collect();
+        flows.sort_unstable_by_key(|(_, edge)| edge.flow);
+        flows
+    }
+
+    /// The unguarded flows that lie on some unguarded path from a vlan of `from` to a vlan
+    /// of `to`, in flow order: what a map draws as a warning. A flow u → v is on one when
+    /// u is in `from` or reached from it unguarded, and v is in `to` or reaches it unguarded.
+    pub fn unguarded_flows_between(&self, from: Zones, to: Zones) -> Vec<EntityId> {
+        let starts =
+            |v: EntityId| self.zone_of(v) & from != 0 || self.unguarded(v, from, Direction::From);
+        let ends = |v: EntityId| self.zone_of(v) & to != 0 || self.unguarded(v, to, Direction::To);
+        self.flows()
+            .into_iter()
+            .filter(|(source, edge)| !edge.guarded && starts(*source) && ends(edge.vlan))
+            .map(|(_, edge)| edge.flow)
+            .collect()
+    }
+
     /// The flows of a shortest unguarded path from `vlan` to a vlan of one of `zones`,
     /// for explaining a finding on a map; `None` when there is none.
     pub fn shortest_unguarded_path(&self, vlan: EntityId, zones: Zones) -> Option<Vec<EntityId>> {
+        self.shortest(vlan, zones, Direction::To)
+    }
+
+    /// The flows, in travel order, of a shortest unguarded path from a vlan of one of
+    /// `zones` to `vlan`; `None` when there is none.
+    pub fn shortest_unguarded_path_from(
+        &self,
+        zones: Zones,
+        vlan: EntityId,
+    ) -> Option<Vec<EntityId>> {
+        self.shortest(vlan, zones, Direction::From)
+    }
+
+    /// Breadth-first from `vlan` along unguarded flows (against them for paths from the
+    /// zone), taking flows in id order so the path chosen is deterministic.
+    fn shortest(
+        &self,
+        vlan: EntityId,
+        zones: Zones,
+        direction: Direction,
+    ) -> Option<Vec<EntityId>> {
+        let edges_of = match direction {
+            Direction::To => &self.forward,
+            Direction::From => &self.backward,
+        };
         let mut came_by: HashMap<EntityId, (EntityId, EntityId)> = HashMap::new();
         let mut queue = VecDeque::from([vlan]);
         while let Some(at) = queue.pop_front() {
-            let mut edges: Vec<&Edge> = self
-                .forward
+            let mut edges: Vec<&Edge> = edges_of
                 .get(&at)
                 .map_or(&[][..], Vec::as_slice)
                 .iter()
@@ -144,7 +213,9 @@ impl NetworkGraph {
                     continue;
                 }
                 came_by.insert(edge.vlan, (at, edge.flow));
-                if self.zone.get(&edge.vlan).is_some_and(|z| z & zones != 0) {
+                if self.zone_of(edge.vlan) & zones != 0 {
+                    // Collected from the far end back to `vlan`: that is travel order for
+                    // a path from the zone, the reverse of it for a path to the zone.
                     let mut flows = vec![edge.flow];
                     let mut back = at;
                     while back != vlan {
@@ -154,7 +225,9 @@ impl NetworkGraph {
                         flows.push(flow);
                         back = previous;
                     }
-                    flows.reverse();
+                    if direction == Direction::To {
+                        flows.reverse();
+                    }
                     return Some(flows);
                 }
                 queue.push_back(edge.vlan);

@@ -5,15 +5,18 @@
 pub mod catalog;
 pub mod concise;
 pub mod diff;
+mod facts;
 pub mod github;
 pub mod history;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod map;
 pub mod reference;
 pub mod rules;
 pub mod sarif;
 mod snippet;
+pub mod sra;
 pub mod statistics;
 
 use crate::date::Date;

@@ -19,4 +19,5 @@ mod policies;
 mod revisions;
 mod robustness;
 mod support;
+mod views;
 mod waivers;

@@ -223,6 +223,17 @@ fn unguarded_reachability_follows_multi_hop_paths() {
         .map(|f| &*inventory.entity(f).name)
         .collect();
     assert_eq!(names, ["lobby-core", "core-ehr"]);
+    let path = network.shortest_unguarded_path_from(zone_bit("guest").unwrap(), id("ehr"));
+    let names: Vec<&str> = path
+        .unwrap()
+        .into_iter()
+        .map(|f| &*inventory.entity(f).name)
+        .collect();
+    assert_eq!(names, ["lobby-core", "core-ehr"]);
+    assert_eq!(
+        network.shortest_unguarded_path_from(zone_bit("guest").unwrap(), id("imaging")),
+        None
+    );
     assert_eq!(
         network.shortest_unguarded_path(id("guest"), zone_bit("ehr").unwrap()),
         None

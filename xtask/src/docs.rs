@@ -1,7 +1,7 @@
 //! `cargo xtask docs [--check]`: regenerates the README's generated sections — the
-//! example run on `examples/riverside` and the policy table — and the language reference
-//! `docs/language.md` (`wardline schema`) from the binary itself, so they never drift;
-//! `--check` fails when any of them is stale.
+//! example run on `examples/riverside`, its network map and the policy table — and the
+//! language reference `docs/language.md` (`wardline schema`) from the binary itself, so
+//! they never drift; `--check` fails when any of them is stale.
 
 use std::process::Command;
 
@@ -14,6 +14,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let example = wardline(&["check", "examples/riverside"])?;
     let example = format!("```text\n$ wardline check examples/riverside\n{example}```\n");
     let updated = replace_section(&readme, "example", &example)?;
+    let map = wardline(&["map", "examples/riverside"])?;
+    let updated = replace_section(&updated, "map", &format!("```mermaid\n{map}```\n"))?;
     let updated = replace_section(&updated, "policies", &policy_table()?)?;
 
     let reference = wardline(&["schema", "--color", "never"])?;
