@@ -274,6 +274,10 @@ struct ReportArgs {
     /// Report on the inventory as committed at REV instead of the working tree
     #[arg(long, value_name = "REV")]
     rev: Option<String>,
+    /// Leave out "remediation since the last review", which judges every commit since
+    /// the organization's last risk-analysis review (only in a git repository)
+    #[arg(long)]
+    no_history: bool,
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
@@ -691,7 +695,13 @@ fn run_report(args: &ReportArgs) -> Result<u8, Failure> {
     };
     let mut report = outcome.report(display_path(&args.location.path));
     report.revision = revision;
-    let document = report::sra::build(&report);
+    let mut document = report::sra::build(&report);
+    if args.rev.is_none()
+        && !args.no_history
+        && let Some(section) = remediation(&args.location, &outcome, args.as_of)
+    {
+        document.sections.push(section);
+    }
     let output = match args.format {
         ReportFormat::Markdown => report::sra::markdown::render(&document),
         ReportFormat::Html => {
@@ -708,6 +718,56 @@ fn run_report(args: &ReportArgs) -> Result<u8, Failure> {
                 args.location.color,
             ),
         },
+    }
+}
+
+/// The report's remediation section when the inventory is in a git repository: the
+/// history since the organization's last risk-analysis review. Outside git there is no
+/// history to show, and the report says nothing of it.
+fn remediation(
+    location: &Location,
+    outcome: &check::Outcome,
+    as_of: Option<Date>,
+) -> Option<report::sra::Section> {
+    let loaded = load(location, None).ok()?;
+    let repository = git2::Repository::discover(&loaded.disk.root).ok()?;
+    repository.head().ok()?;
+    let selected = loaded.select(None, None).ok()?;
+    let since = outcome
+        .inventory
+        .of_kind(crate::schema::Kind::Organization)
+        .first()
+        .and_then(
+            |&id| match outcome.inventory.entity(id).get("risk_analysis_reviewed") {
+                Some(crate::model::Val::Date(day)) => Some(*day),
+                _ => None,
+            },
+        );
+    let fixed_as_of = as_of.or(loaded.config.as_of);
+    let settings = history::Settings {
+        config: &loaded.config,
+        judge: loaded.config.judge(
+            &loaded.policies,
+            &selected,
+            fixed_as_of.unwrap_or(outcome.as_of),
+        ),
+        fixed_as_of,
+    };
+    let walked = history::walk(
+        &loaded.disk,
+        since.map(history::Since::Date).as_ref(),
+        &settings,
+    );
+    match walked {
+        Ok(walked) => Some(report::sra::remediation(&walked, since)),
+        Err(error) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: the report has no remediation section: {}",
+                error.message
+            );
+            None
+        }
     }
 }
 

@@ -685,3 +685,38 @@ fn scrub_ids(s: &Scenario, text: &str) -> String {
     }
     out
 }
+
+#[test]
+fn the_report_shows_remediation_since_the_last_review() {
+    let s = Scenario::new();
+    s.write("wardline.toml", CONFIG)
+        .write("org.ward", ORGANIZATION)
+        .write("vendors.ward", &vendor("helix", "2026-05-31"));
+    commit_on(&s, "before the review", "2026-05-01");
+    s.write("more.ward", &vendor("acme", "2026-01-31"));
+    commit_on(&s, "add acme, lapsed", "2026-07-01");
+    s.write("more.ward", &vendor("acme", "2029-01-31"));
+    commit_on(&s, "renew acme", "2026-08-01");
+    let report = run(s.path(), &["report"]);
+    assert_eq!(report.code, Some(0), "{}", report.stderr);
+    let section = report
+        .stdout
+        .split("## Remediation since the last review")
+        .nth(1)
+        .expect("a remediation section")
+        .to_owned();
+    // The review was on 2026-06-01 (ORGANIZATION): helix lapsed before it, acme after.
+    assert!(
+        section.contains("since the last risk-analysis review \\(2026-06-01\\)"),
+        "{section}"
+    );
+    assert!(section.contains("add acme, lapsed"), "{section}");
+    assert!(!section.contains("before the review"), "{section}");
+    assert!(
+        section.contains("| `HIPAA-121` | vendor acme |") && section.contains("| 31 |"),
+        "{section}"
+    );
+    assert!(section.contains("before the period"), "{section}");
+    let without = run(s.path(), &["report", "--no-history"]);
+    assert!(!without.stdout.contains("Remediation since"));
+}

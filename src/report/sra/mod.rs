@@ -127,6 +127,76 @@ pub fn build(report: &Report) -> Document {
     }
 }
 
+/// "Remediation since the last review": the findings each commit opened and closed since
+/// `since` (the organization's last risk-analysis review), and how long each stayed open.
+pub fn remediation(history: &crate::history::History, since: Option<Date>) -> Section {
+    let counts = |counts: &[(String, usize)]| {
+        counts
+            .iter()
+            .map(|(id, n)| {
+                if *n == 1 {
+                    id.clone()
+                } else {
+                    format!("{id} ×{n}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let intro = match since {
+        Some(day) => format!(
+            "Commits that changed the inventory since the last risk-analysis review ({day}), \
+             each judged like `wardline check`, with the findings it opened and closed."
+        ),
+        None => "Commits that changed the inventory, each judged like `wardline check`, with \
+                 the findings it opened and closed."
+            .to_owned(),
+    };
+    let mut commits = Table::new(
+        &["commit", "date", "change", "opened", "closed"],
+        "No commit changed the inventory in this period.",
+    );
+    for commit in &history.commits {
+        commits.rows.push(vec![
+            Cell::Name(commit.short_id.clone()),
+            Cell::Text(commit.date.to_string()),
+            Cell::Text(commit.summary.clone()),
+            Cell::Text(counts(&commit.opened)),
+            Cell::Text(counts(&commit.closed)),
+        ]);
+    }
+    let mut lifetimes = Table::new(
+        &["finding", "entity", "opened", "closed", "days open"],
+        "No finding was open in this period.",
+    );
+    for life in &history.lifetimes {
+        let closed = match &life.closed {
+            Some((id, day)) => Cell::Status(Tone::Good, format!("{id} {day}")),
+            None => Cell::Status(Tone::Bad, "still open".into()),
+        };
+        lifetimes.rows.push(vec![
+            Cell::Name(life.id.clone()),
+            Cell::Text(life.entity.clone()),
+            Cell::Text(life.opened.as_ref().map_or_else(
+                || "before the period".into(),
+                |(id, day)| format!("{id} {day}"),
+            )),
+            closed,
+            Cell::Count(usize::try_from(life.days_open).unwrap_or(0)),
+        ]);
+    }
+    Section {
+        id: "remediation",
+        title: "Remediation since the last review",
+        blocks: vec![
+            Block::Text(intro),
+            Block::Table(commits),
+            Block::Heading("Remediation".into()),
+            Block::Table(lifetimes),
+        ],
+    }
+}
+
 /// The document's title.
 fn title(doc: &Document) -> String {
     match &doc.organization {
