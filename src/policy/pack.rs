@@ -32,7 +32,8 @@ pub struct Pack {
 #[derive(Debug, Clone)]
 pub enum Piece {
     Text(String),
-    Value(CompiledPath),
+    /// `{expression}`: a path (`{vlan.label}`) or any expression (`{unguarded_route("ehr")}`).
+    Value(Compiled),
 }
 
 #[derive(Debug, Clone)]
@@ -359,7 +360,7 @@ fn template(
             return None;
         };
         let inner = &rest[open + 1..open + close];
-        match expr::compile_path(inner.trim(), kind) {
+        match expr::compile(inner.trim(), kind) {
             Ok(compiled) => pieces.push(Piece::Value(compiled)),
             Err(mut error) => {
                 let base = offset + open + 1;

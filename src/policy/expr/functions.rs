@@ -35,7 +35,8 @@ pub(super) struct Function {
     /// The kinds it may judge; empty: any.
     on: &'static [Kind],
     params: &'static [Param],
-    returns: Ty,
+    /// The result type (a function: a list type cannot be built in a static).
+    returns: fn() -> Ty,
     pub(super) eval: Evaluator,
 }
 
@@ -59,19 +60,19 @@ fn is_int(ty: &Ty) -> bool {
 
 const SEGMENT: &[Kind] = &[Kind::Vlan, Kind::Device];
 
-static FUNCTIONS: [Function; 11] = [
+static FUNCTIONS: [Function; 13] = [
     Function {
         name: "exists",
         on: &[],
         params: &[Param::Any],
-        returns: Ty::Bool,
+        returns: || Ty::Bool,
         eval: |args, scope, entity| V::Bool(!matches!(eval(&args[0], scope, entity), V::Null)),
     },
     Function {
         name: "len",
         on: &[],
         params: &[Param::Of("a list", is_list)],
-        returns: Ty::Int,
+        returns: || Ty::Int,
         eval: |args, scope, entity| {
             V::Int(i64::try_from(eval(&args[0], scope, entity).len()).unwrap_or(i64::MAX))
         },
@@ -80,7 +81,7 @@ static FUNCTIONS: [Function; 11] = [
         name: "any",
         on: &[],
         params: &[Param::Of("a list", is_list), Param::Predicate],
-        returns: Ty::Bool,
+        returns: || Ty::Bool,
         eval: |args, scope, entity| {
             let list = eval(&args[0], scope, entity);
             V::Bool(list.items().any(|item| satisfies(&args[1], scope, item)))
@@ -90,7 +91,7 @@ static FUNCTIONS: [Function; 11] = [
         name: "all",
         on: &[],
         params: &[Param::Of("a list", is_list), Param::Predicate],
-        returns: Ty::Bool,
+        returns: || Ty::Bool,
         eval: |args, scope, entity| {
             let list = eval(&args[0], scope, entity);
             V::Bool(list.items().all(|item| satisfies(&args[1], scope, item)))
@@ -103,7 +104,7 @@ static FUNCTIONS: [Function; 11] = [
             Param::Of("a date", is_date),
             Param::Of("an integer", is_int),
         ],
-        returns: Ty::Date,
+        returns: || Ty::Date,
         eval: |args, scope, entity| match date_and_int(args, scope, entity) {
             Some((date, n)) => date.add_days(n).map_or(V::Null, V::Date),
             None => V::Null,
@@ -116,7 +117,7 @@ static FUNCTIONS: [Function; 11] = [
             Param::Of("a date", is_date),
             Param::Of("an integer", is_int),
         ],
-        returns: Ty::Date,
+        returns: || Ty::Date,
         eval: |args, scope, entity| match date_and_int(args, scope, entity) {
             Some((date, n)) => date.add_months(n).map_or(V::Null, V::Date),
             None => V::Null,
@@ -126,7 +127,7 @@ static FUNCTIONS: [Function; 11] = [
         name: "days_since",
         on: &[],
         params: &[Param::Of("a date", is_date)],
-        returns: Ty::Int,
+        returns: || Ty::Int,
         eval: |args, scope, entity| match eval(&args[0], scope, entity) {
             V::Date(d) => V::Int(d.days_until(scope.as_of)),
             _ => V::Null,
@@ -139,7 +140,7 @@ static FUNCTIONS: [Function; 11] = [
             Param::Of("a date", is_date),
             Param::Of("an integer", is_int),
         ],
-        returns: Ty::Bool,
+        returns: || Ty::Bool,
         eval: |args, scope, entity| {
             let (date, months) =
                 match (eval(&args[0], scope, entity), eval(&args[1], scope, entity)) {
@@ -156,21 +157,35 @@ static FUNCTIONS: [Function; 11] = [
         name: "unguarded_path",
         on: SEGMENT,
         params: &[Param::Zones],
-        returns: Ty::Bool,
+        returns: || Ty::Bool,
         eval: |args, scope, entity| unguarded(args, scope, entity, Direction::To),
     },
     Function {
         name: "unguarded_from",
         on: SEGMENT,
         params: &[Param::Zones],
-        returns: Ty::Bool,
+        returns: || Ty::Bool,
         eval: |args, scope, entity| unguarded(args, scope, entity, Direction::From),
+    },
+    Function {
+        name: "unguarded_route",
+        on: SEGMENT,
+        params: &[Param::Zones],
+        returns: || Ty::List(Box::new(Ty::Entity(Kind::Flow))),
+        eval: |args, scope, entity| route(args, scope, entity, Direction::To),
+    },
+    Function {
+        name: "unguarded_route_from",
+        on: SEGMENT,
+        params: &[Param::Zones],
+        returns: || Ty::List(Box::new(Ty::Entity(Kind::Flow))),
+        eval: |args, scope, entity| route(args, scope, entity, Direction::From),
     },
     Function {
         name: "decided",
         on: &[Kind::Device, Kind::Flow],
         params: &[Param::Literal(DECISION_SPECS)],
-        returns: Ty::Bool,
+        returns: || Ty::Bool,
         eval: |args, scope, entity| {
             let Code::Const(Const::Str(spec)) = &args[0] else {
                 return V::Bool(false);
@@ -205,20 +220,44 @@ fn date_and_int(args: &[Code], scope: Scope, entity: EntityId) -> Option<(crate:
     }
 }
 
-fn unguarded(args: &[Code], scope: Scope, entity: EntityId, direction: Direction) -> V<'static> {
+/// The segment judged (a vlan, or a device's vlan) and the zone set of the call.
+fn segment_and_zones(args: &[Code], scope: Scope, entity: EntityId) -> Option<(EntityId, Zones)> {
     let Code::Const(Const::Int(zones)) = &args[0] else {
-        return V::Bool(false);
+        return None;
     };
     let this = scope.inventory.entity(entity);
     let vlan = match this.kind {
-        Kind::Vlan => Some(entity),
+        Kind::Vlan => entity,
         _ => match this.get("vlan") {
-            Some(Val::Ref(id)) => Some(*id),
-            _ => None,
+            Some(Val::Ref(id)) => *id,
+            _ => return None,
         },
     };
-    let zones = Zones::try_from(*zones).unwrap_or(0);
-    V::Bool(vlan.is_some_and(|v| scope.inventory.network().unguarded(v, zones, direction)))
+    Some((vlan, Zones::try_from(*zones).unwrap_or(0)))
+}
+
+fn unguarded(args: &[Code], scope: Scope, entity: EntityId, direction: Direction) -> V<'static> {
+    V::Bool(
+        segment_and_zones(args, scope, entity).is_some_and(|(vlan, zones)| {
+            scope.inventory.network().unguarded(vlan, zones, direction)
+        }),
+    )
+}
+
+/// The flows, in travel order, of a shortest unguarded path to (or from) the zones:
+/// what a message names to say how a segment is exposed. Null when there is none.
+fn route(args: &[Code], scope: Scope, entity: EntityId, direction: Direction) -> V<'static> {
+    let Some((vlan, zones)) = segment_and_zones(args, scope, entity) else {
+        return V::Null;
+    };
+    let network = scope.inventory.network();
+    let path = match direction {
+        Direction::To => network.shortest_unguarded_path(vlan, zones),
+        Direction::From => network.shortest_unguarded_path_from(zones, vlan),
+    };
+    path.map_or(V::Null, |flows| {
+        V::Owned(flows.into_iter().map(V::Entity).collect())
+    })
 }
 
 /// Checks a call against the registry and compiles it.
@@ -308,7 +347,7 @@ pub(super) fn check_call(
         codes.push(code);
         previous = Some(ty);
     }
-    Ok((Code::Call(function, codes), function.returns.clone()))
+    Ok((Code::Call(function, codes), (function.returns)()))
 }
 
 /// A zone literal or a list literal of zones, as a zone set.
