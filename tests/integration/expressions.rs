@@ -192,6 +192,29 @@ fn v2_functions_on_a_real_inventory() {
         "unguarded_path([\"guest\", \"iot\"])"
     ));
     assert!(!holds(&outcome, "pump-01", "unguarded_from(\"ehr\")"));
+    // The route names the flows of the path; none, and it is null.
+    assert_eq!(
+        shows(&outcome, "pump-01", "unguarded_route(\"ehr\")"),
+        "icu-ehr"
+    );
+    assert_eq!(
+        shows(&outcome, "pump-01", "unguarded_route(\"guest\")"),
+        "unknown"
+    );
+    assert_eq!(
+        shows(&outcome, "pump-02", "unguarded_route(\"ehr\")"),
+        "unknown"
+    );
+    assert!(holds(
+        &outcome,
+        "pump-01",
+        "len(unguarded_route(\"ehr\")) == 1"
+    ));
+    assert_eq!(
+        shows(&outcome, "pump-01", "unguarded_route_from(\"medical\")"),
+        "unknown",
+        "no flow leads into the ICU segment"
+    );
     // No decision is written in this inventory.
     assert!(!holds(
         &outcome,
