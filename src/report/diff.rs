@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::Report;
 use super::json::{self, JsonFinding};
+use super::sra::markdown;
 use crate::diff::{FindingDiff, InventoryDiff, Named};
 use crate::finding::{Finding, Severity};
 use crate::text::escape_controls;
@@ -282,30 +283,10 @@ pub fn write_json(diff: &DiffReport, out: &mut impl std::io::Write) -> std::io::
 
 // ---- markdown --------------------------------------------------------------------
 
-/// Text from an inventory made inert in Markdown: no markup, no links, no mentions, no
-/// HTML, no table breaks.
-pub fn markdown_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in escape_controls(text).chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '@' => out.push_str("&#64;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn markdown_place(diff: &DiffReport, report: &Report, finding: &Finding) -> String {
     match place(report, finding) {
         Some((file, line)) => {
-            let text = markdown_text(&format!("{file}:{line}"));
+            let text = markdown::escape(&format!("{file}:{line}"));
             match &diff.link_base {
                 Some(base) => {
                     let path: String = file
@@ -318,7 +299,7 @@ fn markdown_place(diff: &DiffReport, report: &Report, finding: &Finding) -> Stri
                 None => text,
             }
         }
-        None => markdown_text(&report.root),
+        None => markdown::escape(&report.root),
     }
 }
 
@@ -356,8 +337,8 @@ pub fn markdown(diff: &DiffReport) -> String {
     let _ = writeln!(
         out,
         "Compared `{}` with `{}`, as of {}.\n",
-        markdown_text(&diff.from_label).replace('`', ""),
-        markdown_text(&diff.to_label).replace('`', ""),
+        code(&diff.from_label),
+        code(&diff.to_label),
         diff.to.as_of
     );
     for (label, report) in [(&diff.from_label, &diff.from), (&diff.to_label, &diff.to)] {
@@ -365,7 +346,7 @@ pub fn markdown(diff: &DiffReport) -> String {
             let _ = writeln!(
                 out,
                 "> **Note:** {} has language errors, so its policies were not evaluated.\n",
-                markdown_text(label)
+                markdown::escape(label)
             );
         }
     }
@@ -389,9 +370,9 @@ pub fn markdown(diff: &DiffReport) -> String {
                 out,
                 "| {}{waived} | {} {} | {} | {} |",
                 finding.severity.as_str(),
-                markdown_text(&finding.rule.id),
-                markdown_text(&finding.rule.name),
-                markdown_text(&finding.message),
+                markdown::escape(&finding.rule.id),
+                markdown::escape(&finding.rule.name),
+                markdown::escape(&finding.message),
                 markdown_place(diff, report, finding),
             );
         }

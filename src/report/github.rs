@@ -12,6 +12,7 @@
 use std::cmp::Reverse;
 use std::fmt::Write;
 
+use super::sra::markdown::escape as markdown;
 use super::{POLICIES_SKIPPED, Report, ToolError, summary_line};
 use crate::finding::{Finding, Severity};
 use crate::text::escape_controls;
@@ -115,18 +116,6 @@ pub fn render(report: &Report) -> String {
     }
     for finding in annotated(report) {
         out.push_str(&annotation(report, finding));
-    }
-    out
-}
-
-/// Markdown with every character that could format, link or end a table cell escaped.
-fn markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in escape_controls(text).chars() {
-        if "\\`*_[]<>|~&!#".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
     }
     out
 }
@@ -239,7 +228,7 @@ mod tests {
     fn markdown_cannot_break_a_table_or_link() {
         assert_eq!(
             markdown("a|b [x](y) <img>\n"),
-            "a\\|b \\[x\\](y) \\<img\\>\\\\u{a}"
+            "a\\|b \\[x\\]\\(y\\) \\<img\\>\\\\u\\{a\\}"
         );
     }
 }

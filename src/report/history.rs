@@ -6,11 +6,12 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::diff::markdown_text;
+use super::sra::markdown::escape as markdown_text;
 use crate::history::{History, Lifetime};
 use crate::text::escape_controls;
 
-fn counts(counts: &[(String, usize)]) -> String {
+/// `HIPAA-121, HIPAA-131 ×2`: policy ids with how many findings of each.
+pub fn counts(counts: &[(String, usize)]) -> String {
     counts
         .iter()
         .map(|(id, n)| {
