@@ -43,6 +43,11 @@ impl Scenario {
 
     /// Commits the whole work tree on the current branch.
     fn commit(&self, message: &str) -> git2::Oid {
+        let signature = Signature::now("test", "test@example.invalid").unwrap();
+        self.commit_as(message, &signature)
+    }
+
+    fn commit_as(&self, message: &str, signature: &Signature) -> git2::Oid {
         let mut index = self.repo.index().unwrap();
         index
             .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
@@ -50,7 +55,6 @@ impl Scenario {
         index.update_all(["*"], None).unwrap();
         index.write().unwrap();
         let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
-        let signature = Signature::now("test", "test@example.invalid").unwrap();
         let parents: Vec<git2::Commit> = self
             .repo
             .head()
@@ -545,31 +549,13 @@ fn fingerprints_survive_moves_reorders_and_reformatting() {
 
 /// A commit with a fixed date, so the history's days are exact.
 fn commit_on(s: &Scenario, message: &str, date: &str) {
-    let seconds = wardline::date::Date::parse(date).unwrap();
+    let day = wardline::date::Date::parse(date).unwrap();
     let days = wardline::date::Date::parse("1970-01-01")
         .unwrap()
-        .days_until(seconds);
+        .days_until(day);
     let time = git2::Time::new(days * 86_400 + 12 * 3600, 0);
     let signature = Signature::new("test", "test@example.invalid", &time).unwrap();
-    let mut index = s.repo.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.update_all(["*"], None).unwrap();
-    index.write().unwrap();
-    let tree = s.repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let parent = s.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-    let parents: Vec<&git2::Commit> = parent.iter().collect();
-    s.repo
-        .commit(
-            Some("HEAD"),
-            &signature,
-            &signature,
-            message,
-            &tree,
-            &parents,
-        )
-        .unwrap();
+    s.commit_as(message, &signature);
 }
 
 #[test]
