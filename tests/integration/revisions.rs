@@ -64,14 +64,7 @@ impl Scenario {
             .collect();
         let parents: Vec<&git2::Commit> = parents.iter().collect();
         self.repo
-            .commit(
-                Some("HEAD"),
-                &signature,
-                &signature,
-                message,
-                &tree,
-                &parents,
-            )
+            .commit(Some("HEAD"), signature, signature, message, &tree, &parents)
             .unwrap()
     }
 
