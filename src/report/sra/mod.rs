@@ -130,19 +130,7 @@ pub fn build(report: &Report) -> Document {
 /// "Remediation since the last review": the findings each commit opened and closed since
 /// `since` (the organization's last risk-analysis review), and how long each stayed open.
 pub fn remediation(history: &crate::history::History, since: Option<Date>) -> Section {
-    let counts = |counts: &[(String, usize)]| {
-        counts
-            .iter()
-            .map(|(id, n)| {
-                if *n == 1 {
-                    id.clone()
-                } else {
-                    format!("{id} ×{n}")
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    use super::history::counts;
     let intro = match since {
         Some(day) => format!(
             "Commits that changed the inventory since the last risk-analysis review ({day}), \
