@@ -9,6 +9,7 @@
 mod audit;
 mod cli;
 mod expressions;
+mod fleet;
 mod hostile;
 mod integrations;
 mod language;

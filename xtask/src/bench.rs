@@ -1,10 +1,11 @@
-//! `cargo xtask bench`: writes synthetic inventories of increasing size (realistic mix of
-//! vendors, models, vlans, flows, safeguards, vulnerabilities, waivers; 1,000 devices a
-//! file) and times `wardline check` on each with the release binary.
+//! `cargo xtask bench`: writes synthetic inventories of increasing size ([`generate`]) and
+//! times `wardline check` on each with the release binary.
 
 use std::fmt::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
+
+use crate::generate;
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut sizes = vec![10_000, 100_000];
@@ -183,131 +184,14 @@ fn human_rendering(binary: &Path, runs: usize) -> Result<(), String> {
     Ok(())
 }
 
-/// Writes an inventory with `devices` devices; returns (files, bytes).
+/// Writes the synthetic inventory of `devices` devices; returns (files, bytes).
 pub fn generate(dir: &Path, devices: usize) -> Result<(usize, usize), String> {
-    let vendors = 20 + devices / 5_000;
-    let models = 60 + devices / 500;
-    let vlans = 24 + devices / 2_000;
-    let mut shared = String::new();
-    let _ = writeln!(
-        shared,
-        "organization bench-health {{\n  label = \"Bench Health\"\n  inventory_reviewed = 2026-06-01\n  network_map_reviewed = 2026-06-01\n  risk_analysis_reviewed = 2026-03-01\n  vulnerability_scan = 2026-09-01\n  penetration_test = 2025-10-01\n  compliance_audit = 2026-01-15\n}}\n"
-    );
-    for v in 0..vendors {
-        let expires = if v % 7 == 0 {
-            "2026-01-31"
-        } else {
-            "2028-06-30"
-        };
-        let _ = writeln!(
-            shared,
-            "vendor vendor-{v} {{\n  label = \"Vendor {v}\"\n  roles = [manufacturer, servicer]\n  remote_access = {}\n  baa {{ signed = 2024-01-15 expires = {expires} reference = \"contracts/vendor-{v}.pdf\" }}\n  safeguards_verified = 2026-02-01\n}}\n",
-            v % 3 == 0
-        );
-    }
-    let oses = [
-        ("Windows 7", "SP1"),
-        ("Windows 10 IoT Enterprise LTSC", "2021"),
-        ("Ubuntu", "22.04"),
-        ("Windows CE", "6.0"),
-        ("Red Hat Enterprise Linux", "8.6"),
-    ];
-    let kinds = [
-        "infusion_pump",
-        "patient_monitor",
-        "imaging",
-        "ventilator",
-        "lab_analyzer",
-        "workstation",
-    ];
-    for m in 0..models {
-        let (os, version) = oses[m % oses.len()];
-        let _ = writeln!(
-            shared,
-            "model model-{m} {{\n  vendor = vendor-{}\n  kind = {}\n  os {{ name = \"{os}\" version = \"{version}\" }}\n  mds2 {{ received = 2024-05-01 revision = \"2019\" }}\n  supports {{ encryption_at_rest = {} encryption_in_transit = true mfa = {} }}\n}}\n",
-            m % vendors,
-            kinds[m % kinds.len()],
-            m % 4 != 0,
-            m % 5 != 0
-        );
-    }
-    let zones = [
-        "medical",
-        "clinical",
-        "ehr",
-        "corporate",
-        "management",
-        "iot",
-    ];
-    for v in 0..vlans {
-        let _ = writeln!(
-            shared,
-            "vlan vlan-{v} {{\n  id = {}\n  zone = {}\n  subnet = \"10.{}.{}.0/24\"\n}}\n",
-            v + 2,
-            zones[v % zones.len()],
-            v / 256,
-            v % 256
-        );
-        let _ = writeln!(
-            shared,
-            "safeguard acl-{v} {{\n  kind = acl\n  covers = [vlan-{v}]\n  verified = 2026-05-01\n}}\n"
-        );
-    }
-    for v in 0..vlans {
-        let guarded = if v % 3 == 0 {
-            String::new()
-        } else {
-            format!("\n  via = [acl-{v}]")
-        };
-        let _ = writeln!(
-            shared,
-            "flow flow-{v} {{\n  from = vlan-{v}\n  to = vlan-{}\n  ports = [443, 2575]{guarded}\n}}\n",
-            (v * 7 + 2) % vlans
-        );
-    }
-    for n in 0..devices / 100 {
-        let _ = writeln!(
-            shared,
-            "vulnerability vuln-{n} {{\n  cve = \"CVE-2026-{:05}\"\n  affects = [model-{}]\n  severity = {}\n  identified = 2026-{:02}-15\n}}\n",
-            10_000 + n,
-            n % models,
-            ["critical", "high", "medium", "low"][n % 4],
-            1 + n % 11
-        );
-    }
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let mut total = shared.len();
-    std::fs::write(dir.join("shared.ward"), &shared).map_err(|e| e.to_string())?;
-    let mut files = 1;
-    let statuses = ["current", "behind", "vendor_managed", "unpatchable"];
-    for chunk in 0..devices.div_ceil(1_000) {
-        let mut text = String::new();
-        for d in chunk * 1_000..((chunk + 1) * 1_000).min(devices) {
-            let model = d % models;
-            let _ = writeln!(
-                text,
-                "device dev-{d} {{\n  model = model-{model}\n  label = \"Device {d}\"\n  location = \"Building {} room {}\"\n  ip = \"10.{}.{}.{}\"\n  mac = \"02:00:{:02x}:{:02x}:{:02x}:{:02x}\"\n  vlan = vlan-{}\n  ephi = [create, store, transmit]\n  patch {{ status = {} last = 2026-{:02}-01 }}\n  encryption {{ at_rest = {} in_transit = true }}\n  mfa = {}\n  audit_log = true\n  serviced_by = [vendor-{}]\n  risk {{ level = medium accepted_by = \"CISO\" accepted = 2026-01-10 review_by = 2027-01-10 }}\n}}\n",
-                d % 12,
-                d % 400,
-                100 + d / 65_536 % 100,
-                d / 256 % 256,
-                d % 256,
-                d >> 24 & 0xff,
-                d >> 16 & 0xff,
-                d >> 8 & 0xff,
-                d & 0xff,
-                d % vlans,
-                statuses[d % statuses.len()],
-                1 + d % 11,
-                d % 6 != 0,
-                d % 8 != 0,
-                model % vendors,
-            );
-        }
+    let files = generate::inventory(devices);
+    let mut total = 0;
+    for (name, text) in &files {
         total += text.len();
-        std::fs::write(dir.join(format!("devices-{chunk:04}.ward")), text)
-            .map_err(|e| e.to_string())?;
-        files += 1;
+        std::fs::write(dir.join(name), text).map_err(|e| e.to_string())?;
     }
-    Ok((files, total))
+    Ok((files.len(), total))
 }
