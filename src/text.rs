@@ -11,7 +11,8 @@ use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 /// zero-width spaces and joiners. Invisible on screen, so they can disguise text
 /// (Trojan Source) or hide an unsupported OS name from an exact comparison.
 pub fn is_invisible(c: char) -> bool {
-    c.general_category() == GeneralCategory::Format
+    // No ASCII character is Cf, and the category table costs a search per character.
+    !c.is_ascii() && c.general_category() == GeneralCategory::Format
 }
 
 /// A character that must never reach an output raw: C0 and C1 controls, DEL and Cf.

@@ -276,7 +276,8 @@ fn os_fields(attr: Option<&Attr>) -> Vec<Option<Attr>> {
 /// Whether two stated OS fields name the same thing, compared as the catalog compares
 /// names (a case or trailing-space difference is not another OS).
 fn same_text(a: Option<&str>, b: Option<&str>) -> bool {
-    a.map(os_support::normalize) == b.map(os_support::normalize)
+    // Equal text is the inherited case, nearly every device: no need to normalize.
+    a == b || a.map(os_support::normalize) == b.map(os_support::normalize)
 }
 
 /// Operating systems a general-purpose anti-malware product exists for (LANGUAGE.md §4).

@@ -72,11 +72,16 @@ fn parse_catalog() -> Result<Catalog, String> {
 /// so a zero-width space or a bidirectional control cannot make a name look unknown,
 /// lower-cased, white-space runs folded and the ends trimmed.
 pub fn normalize(name: &str) -> String {
-    let folded: String = name
-        .nfkc()
-        .filter(|&c| !is_invisible(c))
-        .collect::<String>()
-        .to_lowercase();
+    // NFKC and the Cf filter leave ASCII unchanged, and every device's OS goes through
+    // here: skip them for the common case.
+    let folded: String = if name.is_ascii() {
+        name.to_ascii_lowercase()
+    } else {
+        name.nfkc()
+            .filter(|&c| !is_invisible(c))
+            .collect::<String>()
+            .to_lowercase()
+    };
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
