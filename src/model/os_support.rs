@@ -33,6 +33,8 @@ struct Row {
 struct Entry {
     name: String,
     version: String,
+    /// `version` lower-cased once here, not per device looked up.
+    version_lower: String,
     date: Date,
 }
 
@@ -59,9 +61,11 @@ fn parse_catalog() -> Result<Catalog, String> {
             .entry(normalize(&row.name))
             .or_default()
             .push(catalog.rows.len());
+        let version = row.version.unwrap_or_default();
         catalog.rows.push(Entry {
             name: row.name,
-            version: row.version.unwrap_or_default(),
+            version_lower: version.to_lowercase(),
+            version,
             date,
         });
     }
@@ -95,7 +99,7 @@ fn find(name: &str, version: Option<&str>) -> Option<&'static Entry> {
     let version = normalize(version.unwrap_or(""));
     rows.iter()
         .map(|&i| &CATALOG.rows[i])
-        .filter(|entry| version.starts_with(entry.version.to_lowercase().as_str()))
+        .filter(|entry| version.starts_with(entry.version_lower.as_str()))
         .max_by_key(|entry| entry.version.len())
 }
 
