@@ -22,10 +22,11 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
     let by_model = index_refs(inventory, "model");
     let by_vlan = index_refs(inventory, "vlan");
 
+    let catalog = model_os_answers(inventory);
     let facts: Vec<(EntityId, DeviceFacts)> = inventory
         .of_kind(Kind::Device)
         .par_iter()
-        .map(|&id| (id, device_facts(inventory, id, &covers, as_of)))
+        .map(|&id| (id, device_facts(inventory, id, &covers, &catalog, as_of)))
         .collect();
     let mut services_ephi: FxHashSet<EntityId> = FxHashSet::default();
     let mut ephi_vlans: FxHashSet<EntityId> = FxHashSet::default();
@@ -303,7 +304,49 @@ fn text(field: &Option<Attr>) -> Option<&str> {
     }
 }
 
-fn device_facts(inventory: &Inventory, id: EntityId, covers: &Index, as_of: Date) -> DeviceFacts {
+/// What the OS catalog says of a name and version: end of support, and the hint when no
+/// row matches.
+type CatalogAnswer = (Option<Date>, Option<String>);
+
+type CatalogAnswers<'a> = FxHashMap<(&'a str, Option<&'a str>), CatalogAnswer>;
+
+fn ask_catalog(name: &str, version: Option<&str>) -> CatalogAnswer {
+    (
+        os_support::lookup(name, version),
+        os_support::hint(name, version),
+    )
+}
+
+/// The catalog's answer for every model's OS, asked once: nearly every device inherits
+/// its model's OS, and each question normalizes both strings and searches the rows.
+fn model_os_answers(inventory: &Inventory) -> CatalogAnswers<'_> {
+    let mut answers = CatalogAnswers::default();
+    for &id in inventory.of_kind(Kind::Model) {
+        let os = inventory
+            .entity(id)
+            .typed::<tag::Model>()
+            .and_then(|m| m.attr(model_slot::OS_BLOCK));
+        let Some(Val::Record(fields)) = os.map(|a| &a.val) else {
+            continue;
+        };
+        let field = |i: usize| fields.get(i).and_then(text);
+        if let Some(name) = field(OS_NAME) {
+            let version = field(OS_VERSION);
+            answers
+                .entry((name, version))
+                .or_insert_with(|| ask_catalog(name, version));
+        }
+    }
+    answers
+}
+
+fn device_facts(
+    inventory: &Inventory,
+    id: EntityId,
+    covers: &Index,
+    catalog: &CatalogAnswers,
+    as_of: Date,
+) -> DeviceFacts {
     let device = inventory.entity(id);
     let active = !matches!(device.get("decommissioned"), Some(Val::Date(d)) if *d <= as_of);
     let uses: Vec<&str> = match device.get("ephi") {
@@ -333,14 +376,22 @@ fn device_facts(inventory: &Inventory, id: EntityId, covers: &Index, as_of: Date
     let version = inherit(OS_VERSION);
     let same_as_model = same_text(text(&name), text(&model_os[OS_NAME]))
         && same_text(text(&version), text(&model_os[OS_VERSION]));
+    let answer = text(&name).map(|n| {
+        let version = text(&version);
+        match catalog.get(&(n, version)) {
+            Some(answer) => answer.clone(),
+            None => ask_catalog(n, version),
+        }
+    });
     let os_end = own[OS_END].clone().or_else(|| {
         if same_as_model {
             if let Some(attr) = model_os[OS_END].clone() {
                 return Some(attr.inherited());
             }
         }
-        text(&name)
-            .and_then(|n| os_support::lookup(n, text(&version)))
+        answer
+            .as_ref()
+            .and_then(|(end, _)| *end)
             .map(|d| Attr::derived(Val::Date(d)))
     });
     let os_date = match &os_end {
@@ -361,7 +412,7 @@ fn device_facts(inventory: &Inventory, id: EntityId, covers: &Index, as_of: Date
             Some(Val::Enum("unpatchable"))
         );
     // The resolved os record keeps the device's own block as its place, else the model's.
-    let os_catalog_hint = text(&name).and_then(|n| os_support::hint(n, text(&version)));
+    let os_catalog_hint = answer.and_then(|(_, hint)| hint);
     let general_purpose_os = text(&name).is_some_and(|n| {
         let lower = n.to_lowercase();
         GENERAL_PURPOSE.iter().any(|p| lower.starts_with(p))
