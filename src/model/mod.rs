@@ -7,7 +7,6 @@ pub mod network;
 pub mod os_support;
 mod validate;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::date::Date;
@@ -188,7 +187,9 @@ impl<'a, K> Typed<'a, K> {
 #[derive(Debug, Default)]
 pub struct Inventory {
     pub entities: Vec<Entity>,
-    pub names: HashMap<String, EntityId>,
+    /// Seeded foldhash: fast, and names come from the input, so a fixed-seed hash
+    /// (Fx) would let crafted names collide.
+    pub names: foldhash::HashMap<Arc<str>, EntityId>,
     by_kind: [Vec<EntityId>; KINDS.len()],
     /// The flow graph, built the first time a policy asks about paths.
     network: std::sync::OnceLock<NetworkGraph>,
