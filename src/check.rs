@@ -5,6 +5,7 @@
 use rayon::prelude::*;
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use crate::date::Date;
 use crate::discover::InputFile;
@@ -32,6 +33,45 @@ pub struct Outcome {
     pub rules: Vec<RuleInfo>,
     /// One per evaluated policy, in id order; empty when policies were skipped.
     pub tallies: Vec<Tally>,
+    /// Wall time of each phase, for `check --timings`.
+    pub timings: Timings,
+}
+
+/// Wall time per phase of one run (`check --timings`, `cargo xtask bench`). [`check`]
+/// fills the phases it runs; the command adds reading the tree before and rendering after.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timings {
+    /// Configuration, packs, `.ward` files read and decoded.
+    pub read: Duration,
+    pub parse: Duration,
+    pub resolve: Duration,
+    pub derive: Duration,
+    /// Policies evaluated, findings fingerprinted and sorted.
+    pub evaluate: Duration,
+    pub render: Duration,
+}
+
+impl Timings {
+    /// One line per phase, as `check --timings` prints them on stderr.
+    pub fn render(&self, total: Duration) -> String {
+        let phases = [
+            ("read", self.read),
+            ("parse+validate", self.parse),
+            ("resolve", self.resolve),
+            ("derive", self.derive),
+            ("evaluate", self.evaluate),
+            ("render", self.render),
+            ("total", total),
+        ];
+        let mut text = String::from("timings (wall):\n");
+        for (phase, time) in phases {
+            text.push_str(&format!(
+                "  {phase:<15}{:>10.1} ms\n",
+                time.as_secs_f64() * 1e3
+            ));
+        }
+        text
+    }
 }
 
 /// What to judge an inventory against: the loaded policies and the settings resolved
@@ -54,6 +94,13 @@ pub struct Judge<'a> {
 /// and, when it has no language errors, evaluates the selected policies.
 pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
     let as_of = judge.as_of;
+    let mut timings = Timings::default();
+    let mut clock = Instant::now();
+    let mut lap = |phase: &mut Duration| {
+        let now = Instant::now();
+        *phase += now - clock;
+        clock = now;
+    };
     let decoded: Vec<_> = files
         .into_par_iter()
         .enumerate()
@@ -72,6 +119,7 @@ pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
             None => parseable.push(id),
         }
     }
+    lap(&mut timings.read);
     // Each file is parsed and validated on its own; its syntax tree is gone before the
     // inventory is resolved, so memory holds one representation of the inventory.
     let drafted: Vec<_> = parseable
@@ -91,8 +139,12 @@ pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
         findings.extend(errors);
     }
     let ward_files = sources.len();
-    let (inventory, errors) = model::build(drafts, as_of);
+    lap(&mut timings.parse);
+    let (mut inventory, errors) = model::resolve(drafts);
     findings.extend(errors);
+    lap(&mut timings.resolve);
+    model::derive(&mut inventory, as_of);
+    lap(&mut timings.derive);
     let policies_skipped = findings.iter().any(Finding::blocks_evaluation);
     let mut tallies = Vec::new();
     if !policies_skipped {
@@ -125,6 +177,7 @@ pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
         finding.identify(file);
     }
     sort_findings(&mut findings, &sources);
+    lap(&mut timings.evaluate);
     Outcome {
         sources,
         inventory,
@@ -134,6 +187,7 @@ pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
         ward_files,
         rules: rules::catalog(judge),
         tallies,
+        timings,
     }
 }
 
@@ -169,6 +223,7 @@ impl Outcome {
             ward_files: 0,
             rules: Vec::new(),
             tallies: Vec::new(),
+            timings: Timings::default(),
         }
     }
 

@@ -3,6 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
@@ -134,6 +135,10 @@ struct CheckArgs {
     /// with `--format json`)
     #[arg(long)]
     statistics: bool,
+    /// Print the wall time of each phase (read, parse, resolve, derive, evaluate,
+    /// render) on stderr
+    #[arg(long)]
+    timings: bool,
     /// Check the inventory as committed at REV (a branch, tag, sha or `HEAD~1`) instead
     /// of the working tree, read straight from git
     #[arg(long, value_name = "REV")]
@@ -377,11 +382,12 @@ impl Loaded {
         selected: &[usize],
         as_of: Date,
     ) -> Result<check::Outcome, FileError> {
+        let reading = Instant::now();
         let files = discover::ward_files(tree, &self.config)?;
-        Ok(check::check(
-            files,
-            &self.config.judge(&self.policies, selected, as_of),
-        ))
+        let read = reading.elapsed();
+        let mut outcome = check::check(files, &self.config.judge(&self.policies, selected, as_of));
+        outcome.timings.read += read;
+        Ok(outcome)
     }
 }
 
@@ -428,6 +434,7 @@ fn load(location: &Location, rev: Option<&str>) -> Result<Loaded, Failure> {
 }
 
 fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
+    let started = Instant::now();
     if let Some(threads) = args.threads {
         // rayon reads 0 as "one per core".
         let _ = rayon::ThreadPoolBuilder::new()
@@ -456,6 +463,7 @@ fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
         color: use_color(args.location.color, &std::io::stdout()),
         width: terminal_width(),
     };
+    let rendering = Instant::now();
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let written = if args.statistics {
         write_statistics(&report, args.format, &mut stdout)
@@ -463,6 +471,13 @@ fn run_check(args: &CheckArgs) -> Result<u8, Failure> {
         write_report(&report, args.format, &mut stdout)
     };
     let written = written.and_then(|()| stdout.flush());
+    if args.timings {
+        let timings = check::Timings {
+            render: rendering.elapsed(),
+            ..outcome.timings
+        };
+        eprint!("{}", timings.render(started.elapsed()));
+    }
     let status = fail_on.map_or(EXIT_ERROR, |fail_on| outcome.exit_code(fail_on));
     let mut status = written_or_error(written, status);
     let summary_file = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty());
@@ -494,7 +509,9 @@ struct Judged {
 /// Loads, selects and checks, then compares with the baseline when one is asked for.
 fn judge(args: &CheckArgs) -> Result<Judged, Failure> {
     let color = args.location.color;
+    let loading = Instant::now();
     let loaded = load(&args.location, args.rev.as_deref())?;
+    let loaded_in = loading.elapsed();
     let selected = loaded
         .select(args.select.as_deref(), args.ignore.as_deref())
         .or_else(|e| fail(e, color))?;
@@ -505,6 +522,7 @@ fn judge(args: &CheckArgs) -> Result<Judged, Failure> {
     let mut outcome = loaded
         .check(loaded.tree(), &selected, as_of)
         .or_else(|e| fail(e, color))?;
+    outcome.timings.read += loaded_in;
     let baseline = match &args.baseline {
         Some(rev) => {
             let base = GitTree::open(&loaded.disk, rev).or_else(|e| fail(e, color))?;

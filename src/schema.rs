@@ -242,6 +242,24 @@ pub mod device {
     pub const OS_NAME: usize = field_index(OS, "name");
     pub const OS_VERSION: usize = field_index(OS, "version");
     pub const OS_END: usize = field_index(OS, "end_of_support");
+    pub const ACTIVE: Slot<tag::Device> = fact("active");
+    pub const HANDLES_EPHI: Slot<tag::Device> = fact("handles_ephi");
+    pub const STORES_EPHI: Slot<tag::Device> = fact("stores_ephi");
+    pub const TRANSMITS_EPHI: Slot<tag::Device> = fact("transmits_ephi");
+    pub const END_OF_SUPPORT: Slot<tag::Device> = fact("end_of_support");
+    pub const UNSUPPORTED: Slot<tag::Device> = fact("unsupported");
+    pub const UNPATCHABLE: Slot<tag::Device> = fact("unpatchable");
+    pub const COVERED_BY: Slot<tag::Device> = fact("covered_by");
+    pub const EPHI_DEVICE: Slot<tag::Device> = fact("ephi_device");
+    pub const ON_LAN: Slot<tag::Device> = fact("on_lan");
+    pub const GENERAL_PURPOSE_OS: Slot<tag::Device> = fact("general_purpose_os");
+    pub const OS_CATALOG_HINT: Slot<tag::Device> = fact("os_catalog_hint");
+    pub const MIGRATION_PENDING: Slot<tag::Device> = fact("migration_pending");
+    pub const FDA_MAINTAINED: Slot<tag::Device> = fact("fda_maintained");
+
+    const fn fact(name: &str) -> Slot<tag::Device> {
+        Slot::named(DEVICE, DEVICE_FACTS, name)
+    }
 }
 
 /// Typed slots of the model keys a device inherits.

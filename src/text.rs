@@ -11,7 +11,7 @@ use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 /// zero-width spaces and joiners. Invisible on screen, so they can disguise text
 /// (Trojan Source) or hide an unsupported OS name from an exact comparison.
 pub fn is_invisible(c: char) -> bool {
-    // No ASCII character is a format character: skip the table lookup for them.
+    // No ASCII character is Cf, and the category table costs a search per character.
     !c.is_ascii() && c.general_category() == GeneralCategory::Format
 }
 

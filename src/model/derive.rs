@@ -3,15 +3,15 @@
 //! end of support, coverage by safeguards, business associates, affected devices, and the
 //! v2 facts (documented decisions, guarding safeguards, flows carrying ePHI, patch clocks).
 
-use std::collections::{HashMap, HashSet};
-
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Attr, Entity, EntityId, Inventory, Val, os_support};
 use crate::date::Date;
 use crate::schema::{Kind, device as device_slot, model as model_slot, tag};
 
-type Index = HashMap<EntityId, Vec<EntityId>>;
+// Keyed by entity ids, never by input text: Fx is safe and several times faster than SipHash.
+type Index = FxHashMap<EntityId, Vec<EntityId>>;
 
 pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
     for entity in &mut inventory.entities {
@@ -22,13 +22,14 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
     let by_model = index_refs(inventory, "model");
     let by_vlan = index_refs(inventory, "vlan");
 
+    let catalog = model_os_answers(inventory);
     let facts: Vec<(EntityId, DeviceFacts)> = inventory
         .of_kind(Kind::Device)
         .par_iter()
-        .map(|&id| (id, device_facts(inventory, id, &covers, as_of)))
+        .map(|&id| (id, device_facts(inventory, id, &covers, &catalog, as_of)))
         .collect();
-    let mut services_ephi: HashSet<EntityId> = HashSet::new();
-    let mut ephi_vlans: HashSet<EntityId> = HashSet::new();
+    let mut services_ephi: FxHashSet<EntityId> = FxHashSet::default();
+    let mut ephi_vlans: FxHashSet<EntityId> = FxHashSet::default();
     for (id, facts) in facts {
         if facts.active && facts.handles_ephi {
             let device = inventory.entity(id);
@@ -164,7 +165,7 @@ fn within_months(since: Date, months: i64, as_of: Date) -> bool {
 /// Target (device, model, vlan or flow) → the decisions in effect whose `applies` names it;
 /// each decision gets its `in_effect` fact on the way.
 fn decisions_in_effect(inventory: &mut Inventory, as_of: Date) -> Index {
-    let mut index = Index::new();
+    let mut index = Index::default();
     for id in inventory.of_kind(Kind::Decision).to_vec() {
         let decision = &mut inventory.entities[id.index()];
         let approved = matches!(decision.get("approved"), Some(Val::Date(d)) if *d <= as_of);
@@ -195,7 +196,7 @@ fn as_ref(val: &Val) -> Option<EntityId> {
 
 /// Target → the entities of `kind` whose list attribute `key` names it.
 fn index_lists(inventory: &Inventory, kind: Kind, key: &str) -> Index {
-    let mut index = Index::new();
+    let mut index = Index::default();
     for &id in inventory.of_kind(kind) {
         if let Some(Val::List(targets)) = inventory.entity(id).get(key) {
             for target in targets.iter().filter_map(as_ref) {
@@ -208,7 +209,7 @@ fn index_lists(inventory: &Inventory, kind: Kind, key: &str) -> Index {
 
 /// Model or vlan → its devices, in entity order.
 fn index_refs(inventory: &Inventory, key: &str) -> Index {
-    let mut index = Index::new();
+    let mut index = Index::default();
     for &id in inventory.of_kind(Kind::Device) {
         if let Some(Val::Ref(target)) = inventory.entity(id).get(key) {
             index.entry(*target).or_default().push(id);
@@ -236,30 +237,39 @@ struct DeviceFacts {
 }
 
 impl DeviceFacts {
+    /// Writes the facts through typed slots: a name lookup per fact and device was
+    /// the largest cost of derivation.
     fn apply(self, device: &mut Entity) {
-        device.set("active", Val::Bool(self.active));
-        device.set("handles_ephi", Val::Bool(self.handles_ephi));
-        device.set("stores_ephi", Val::Bool(self.stores_ephi));
-        device.set("transmits_ephi", Val::Bool(self.transmits_ephi));
-        device.put(device_slot::OS_BLOCK, self.os);
-        device.put(device_slot::CONNECTIVITY, self.connectivity);
-        device.set("ephi_device", Val::Bool(self.active && self.handles_ephi));
-        device.set("on_lan", Val::Bool(self.on_lan));
-        device.set("general_purpose_os", Val::Bool(self.general_purpose_os));
-        device.set("migration_pending", Val::Bool(self.migration_pending));
-        device.set("fda_maintained", Val::Bool(self.fda_maintained));
+        use device_slot as slot;
+        let fact = |val| Some(Attr::derived(val));
+        device.put(slot::ACTIVE, fact(Val::Bool(self.active)));
+        device.put(slot::HANDLES_EPHI, fact(Val::Bool(self.handles_ephi)));
+        device.put(slot::STORES_EPHI, fact(Val::Bool(self.stores_ephi)));
+        device.put(slot::TRANSMITS_EPHI, fact(Val::Bool(self.transmits_ephi)));
+        device.put(slot::OS_BLOCK, self.os);
+        device.put(slot::CONNECTIVITY, self.connectivity);
+        let ephi_device = self.active && self.handles_ephi;
+        device.put(slot::EPHI_DEVICE, fact(Val::Bool(ephi_device)));
+        device.put(slot::ON_LAN, fact(Val::Bool(self.on_lan)));
+        device.put(
+            slot::GENERAL_PURPOSE_OS,
+            fact(Val::Bool(self.general_purpose_os)),
+        );
+        device.put(
+            slot::MIGRATION_PENDING,
+            fact(Val::Bool(self.migration_pending)),
+        );
+        device.put(slot::FDA_MAINTAINED, fact(Val::Bool(self.fda_maintained)));
         if let Some(hint) = self.os_catalog_hint {
-            device.set("os_catalog_hint", Val::Str(hint.into()));
+            device.put(slot::OS_CATALOG_HINT, fact(Val::Str(hint.into())));
         }
         if let Some(date) = self.end_of_support {
-            device.set("end_of_support", Val::Date(date));
+            device.put(slot::END_OF_SUPPORT, fact(Val::Date(date)));
         }
-        device.set("unsupported", Val::Bool(self.unsupported));
-        device.set("unpatchable", Val::Bool(self.unpatchable));
-        device.set(
-            "covered_by",
-            Val::List(self.covered_by.into_iter().map(Val::Ref).collect()),
-        );
+        device.put(slot::UNSUPPORTED, fact(Val::Bool(self.unsupported)));
+        device.put(slot::UNPATCHABLE, fact(Val::Bool(self.unpatchable)));
+        let covered_by = self.covered_by.into_iter().map(Val::Ref).collect();
+        device.put(slot::COVERED_BY, fact(Val::List(covered_by)));
     }
 }
 
@@ -276,7 +286,8 @@ fn os_fields(attr: Option<&Attr>) -> Vec<Option<Attr>> {
 /// Whether two stated OS fields name the same thing, compared as the catalog compares
 /// names (a case or trailing-space difference is not another OS).
 fn same_text(a: Option<&str>, b: Option<&str>) -> bool {
-    a.map(os_support::normalize) == b.map(os_support::normalize)
+    // Equal text is the inherited case, nearly every device: no need to normalize.
+    a == b || a.map(os_support::normalize) == b.map(os_support::normalize)
 }
 
 /// Operating systems a general-purpose anti-malware product exists for (LANGUAGE.md §4).
@@ -293,7 +304,49 @@ fn text(field: &Option<Attr>) -> Option<&str> {
     }
 }
 
-fn device_facts(inventory: &Inventory, id: EntityId, covers: &Index, as_of: Date) -> DeviceFacts {
+/// What the OS catalog says of a name and version: end of support, and the hint when no
+/// row matches.
+type CatalogAnswer = (Option<Date>, Option<String>);
+
+type CatalogAnswers<'a> = FxHashMap<(&'a str, Option<&'a str>), CatalogAnswer>;
+
+fn ask_catalog(name: &str, version: Option<&str>) -> CatalogAnswer {
+    (
+        os_support::lookup(name, version),
+        os_support::hint(name, version),
+    )
+}
+
+/// The catalog's answer for every model's OS, asked once: nearly every device inherits
+/// its model's OS, and each question normalizes both strings and searches the rows.
+fn model_os_answers(inventory: &Inventory) -> CatalogAnswers<'_> {
+    let mut answers = CatalogAnswers::default();
+    for &id in inventory.of_kind(Kind::Model) {
+        let os = inventory
+            .entity(id)
+            .typed::<tag::Model>()
+            .and_then(|m| m.attr(model_slot::OS_BLOCK));
+        let Some(Val::Record(fields)) = os.map(|a| &a.val) else {
+            continue;
+        };
+        let field = |i: usize| fields.get(i).and_then(text);
+        if let Some(name) = field(OS_NAME) {
+            let version = field(OS_VERSION);
+            answers
+                .entry((name, version))
+                .or_insert_with(|| ask_catalog(name, version));
+        }
+    }
+    answers
+}
+
+fn device_facts(
+    inventory: &Inventory,
+    id: EntityId,
+    covers: &Index,
+    catalog: &CatalogAnswers,
+    as_of: Date,
+) -> DeviceFacts {
     let device = inventory.entity(id);
     let active = !matches!(device.get("decommissioned"), Some(Val::Date(d)) if *d <= as_of);
     let uses: Vec<&str> = match device.get("ephi") {
@@ -323,14 +376,22 @@ fn device_facts(inventory: &Inventory, id: EntityId, covers: &Index, as_of: Date
     let version = inherit(OS_VERSION);
     let same_as_model = same_text(text(&name), text(&model_os[OS_NAME]))
         && same_text(text(&version), text(&model_os[OS_VERSION]));
+    let answer = text(&name).map(|n| {
+        let version = text(&version);
+        match catalog.get(&(n, version)) {
+            Some(answer) => answer.clone(),
+            None => ask_catalog(n, version),
+        }
+    });
     let os_end = own[OS_END].clone().or_else(|| {
         if same_as_model {
             if let Some(attr) = model_os[OS_END].clone() {
                 return Some(attr.inherited());
             }
         }
-        text(&name)
-            .and_then(|n| os_support::lookup(n, text(&version)))
+        answer
+            .as_ref()
+            .and_then(|(end, _)| *end)
             .map(|d| Attr::derived(Val::Date(d)))
     });
     let os_date = match &os_end {
@@ -351,7 +412,7 @@ fn device_facts(inventory: &Inventory, id: EntityId, covers: &Index, as_of: Date
             Some(Val::Enum("unpatchable"))
         );
     // The resolved os record keeps the device's own block as its place, else the model's.
-    let os_catalog_hint = text(&name).and_then(|n| os_support::hint(n, text(&version)));
+    let os_catalog_hint = answer.and_then(|(_, hint)| hint);
     let general_purpose_os = text(&name).is_some_and(|n| {
         let lower = n.to_lowercase();
         GENERAL_PURPOSE.iter().any(|p| lower.starts_with(p))

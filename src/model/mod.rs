@@ -7,7 +7,6 @@ pub mod network;
 pub mod os_support;
 pub(crate) mod validate;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::date::Date;
@@ -188,7 +187,9 @@ impl<'a, K> Typed<'a, K> {
 #[derive(Debug, Default)]
 pub struct Inventory {
     pub entities: Vec<Entity>,
-    pub names: HashMap<String, EntityId>,
+    /// Seeded foldhash: fast, and names come from the input, so a fixed-seed hash
+    /// (Fx) would let crafted names collide.
+    pub names: foldhash::HashMap<Arc<str>, EntityId>,
     by_kind: [Vec<EntityId>; KINDS.len()],
     /// The flow graph, built the first time a policy asks about paths.
     network: std::sync::OnceLock<NetworkGraph>,
@@ -217,14 +218,26 @@ impl Inventory {
 /// inventory plus every WARD-004…006, 009 and 010 error. Never fails; invalid
 /// attributes are dropped.
 pub fn build(drafts: Vec<Draft<'_>>, as_of: Date) -> (Inventory, Vec<Finding>) {
+    let (mut inventory, errors) = resolve(drafts);
+    derive(&mut inventory, as_of);
+    (inventory, errors)
+}
+
+/// The first half of [`build`], timed on its own by `check --timings`: names,
+/// references and vlan ids resolved, no derived fact yet.
+pub fn resolve(drafts: Vec<Draft<'_>>) -> (Inventory, Vec<Finding>) {
     let mut errors = Vec::new();
     let mut inventory = validate::resolve(drafts, &mut errors);
     for (index, entity) in inventory.entities.iter().enumerate() {
         inventory.by_kind[entity.kind.index()].push(EntityId(index as u32));
     }
     network::check_vlan_ids(&inventory, &mut errors);
-    derive::derive(&mut inventory, as_of);
     (inventory, errors)
+}
+
+/// The second half of [`build`]: the derived facts of LANGUAGE.md §4, as of `as_of`.
+pub fn derive(inventory: &mut Inventory, as_of: Date) {
+    derive::derive(inventory, as_of);
 }
 
 #[cfg(test)]

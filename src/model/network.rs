@@ -7,6 +7,8 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
+
 use super::{EntityId, Inventory, Val, derive::is_guarding};
 use crate::finding::{Code, Finding};
 use crate::schema::{Kind, ZONES};
@@ -45,9 +47,9 @@ pub struct Edge {
 /// The vlans and flows of an inventory as a directed graph, with cached per-zone answers.
 #[derive(Debug, Default)]
 pub struct NetworkGraph {
-    forward: HashMap<EntityId, Vec<Edge>>,
-    backward: HashMap<EntityId, Vec<Edge>>,
-    zone: HashMap<EntityId, Zones>,
+    forward: FxHashMap<EntityId, Vec<Edge>>,
+    backward: FxHashMap<EntityId, Vec<Edge>>,
+    zone: FxHashMap<EntityId, Zones>,
     /// Per zone index: the vlans with an unguarded path to / from a vlan of that zone.
     to_zone: [OnceLock<Vec<EntityId>>; ZONES.len()],
     from_zone: [OnceLock<Vec<EntityId>>; ZONES.len()],

@@ -33,6 +33,8 @@ struct Row {
 struct Entry {
     name: String,
     version: String,
+    /// `version` lower-cased once here, not per device looked up.
+    version_lower: String,
     date: Date,
 }
 
@@ -59,9 +61,11 @@ fn parse_catalog() -> Result<Catalog, String> {
             .entry(normalize(&row.name))
             .or_default()
             .push(catalog.rows.len());
+        let version = row.version.unwrap_or_default();
         catalog.rows.push(Entry {
             name: row.name,
-            version: row.version.unwrap_or_default(),
+            version_lower: version.to_lowercase(),
+            version,
             date,
         });
     }
@@ -72,11 +76,16 @@ fn parse_catalog() -> Result<Catalog, String> {
 /// so a zero-width space or a bidirectional control cannot make a name look unknown,
 /// lower-cased, white-space runs folded and the ends trimmed.
 pub fn normalize(name: &str) -> String {
-    let folded: String = name
-        .nfkc()
-        .filter(|&c| !is_invisible(c))
-        .collect::<String>()
-        .to_lowercase();
+    // NFKC and the Cf filter leave ASCII unchanged, and every device's OS goes through
+    // here: skip them for the common case.
+    let folded: String = if name.is_ascii() {
+        name.to_ascii_lowercase()
+    } else {
+        name.nfkc()
+            .filter(|&c| !is_invisible(c))
+            .collect::<String>()
+            .to_lowercase()
+    };
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -90,7 +99,7 @@ fn find(name: &str, version: Option<&str>) -> Option<&'static Entry> {
     let version = normalize(version.unwrap_or(""));
     rows.iter()
         .map(|&i| &CATALOG.rows[i])
-        .filter(|entry| version.starts_with(entry.version.to_lowercase().as_str()))
+        .filter(|entry| version.starts_with(entry.version_lower.as_str()))
         .max_by_key(|entry| entry.version.len())
 }
 

@@ -137,7 +137,7 @@ fn tag_errors(errors: &mut [Finding], kind: Kind, name: &str) {
 }
 
 struct Names<'s> {
-    ids: HashMap<&'s str, EntityId>,
+    ids: foldhash::HashMap<&'s str, EntityId>,
     kinds: Vec<Kind>,
     spans: Vec<Span>,
     /// Every name with its kind, sorted so suggestions are deterministic; built on the
@@ -151,7 +151,7 @@ struct Names<'s> {
 /// Builds the name table from the drafts (in file order) and resolves every reference.
 pub fn resolve(drafts: Vec<Draft<'_>>, errors: &mut Vec<Finding>) -> Inventory {
     let mut names = Names {
-        ids: HashMap::with_capacity(drafts.len()),
+        ids: foldhash::HashMap::with_capacity_and_hasher(drafts.len(), Default::default()),
         kinds: Vec::new(),
         spans: Vec::new(),
         sorted: OnceLock::new(),
@@ -202,10 +202,11 @@ pub fn resolve(drafts: Vec<Draft<'_>>, errors: &mut Vec<Finding>) -> Inventory {
         entities.push(entity);
         errors.extend(entity_errors);
     }
-    let names = names
-        .ids
-        .into_iter()
-        .map(|(name, id)| (name.to_owned(), id))
+    // Keyed by the entities' own shared names: each name is stored once.
+    let names = entities
+        .iter()
+        .enumerate()
+        .map(|(index, entity)| (std::sync::Arc::clone(&entity.name), EntityId(index as u32)))
         .collect();
     Inventory {
         entities,

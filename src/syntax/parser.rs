@@ -5,9 +5,9 @@
 //! the top-level block it is in; parsing resumes at the next line that starts a block
 //! (`kind name {`), so one run reports every syntax error of the file.
 
-use nom::bytes::complete::{tag, take_while, take_while1};
-use nom::character::complete::satisfy;
+use nom::bytes::complete::{tag, take_while1};
 use nom::combinator::recognize;
+use nom::error::{ErrorKind, ParseError};
 use nom::{IResult, Parser};
 
 use std::borrow::Cow;
@@ -84,7 +84,21 @@ fn trivia(mut input: &str) -> &str {
 }
 
 fn identifier(input: &str) -> PResult<'_, &str> {
-    recognize((satisfy(is_ident_start), take_while(is_ident_char))).parse(input)
+    // Identifier characters are ASCII, so bytes can be scanned without decoding chars;
+    // every key, name and reference goes through here.
+    let bytes = input.as_bytes();
+    if !bytes
+        .first()
+        .is_some_and(|&b| is_ident_start(char::from(b)))
+    {
+        let error = SyntaxError::from_error_kind(input, ErrorKind::Satisfy);
+        return Err(nom::Err::Error(error));
+    }
+    let end = bytes
+        .iter()
+        .position(|&b| !is_ident_char(char::from(b)))
+        .unwrap_or(bytes.len());
+    Ok((&input[end..], &input[..end]))
 }
 
 /// Byte-offset bookkeeping for one file.

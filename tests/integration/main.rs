@@ -10,6 +10,7 @@ mod audit;
 mod cli;
 mod expressions;
 mod first_hour;
+mod fleet;
 mod hostile;
 mod integrations;
 mod language;

@@ -1,13 +1,14 @@
-//! `cargo xtask bench`: writes synthetic inventories of increasing size (realistic mix of
-//! vendors, models, vlans, flows, safeguards, vulnerabilities, waivers; 1,000 devices a
-//! file) and times `wardline check` on each with the release binary.
+//! `cargo xtask bench`: writes synthetic inventories of increasing size ([`generate`]) and
+//! times `wardline check` on each with the release binary.
 
 use std::fmt::Write;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+use crate::generate;
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let mut sizes = vec![10_000, 100_000];
+    let mut sizes = vec![1_000, 10_000, 100_000];
     let mut runs = 5;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -25,7 +26,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 runs = iter
                     .next()
                     .and_then(|n| n.parse().ok())
-                    .ok_or("--runs needs a number")?
+                    .filter(|&n| n > 0)
+                    .ok_or("--runs needs a number above 0")?
             }
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -33,46 +35,49 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let binary = super::release_binary()?;
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     println!(
-        "wardline bench: best of {runs} runs, {threads} threads, `wardline check --format json --as-of 2026-11-29`"
+        "wardline bench: median of {runs} runs, {threads} threads, `wardline check --format json --as-of 2026-11-29 --timings` into a pipe"
     );
     println!(
-        "{:>10} {:>7} {:>9} {:>10} {:>14} {:>9} {:>10}",
-        "devices", "files", "MiB", "findings", "seconds", "MiB/s", "devices/s"
+        "{:>10} {:>7} {:>9} {:>10} {:>10} {:>9} {:>10} {:>9} {:>7}",
+        "devices",
+        "files",
+        "MiB",
+        "findings",
+        "seconds",
+        "MiB/s",
+        "devices/s",
+        "peak MiB",
+        "×input"
     );
     for devices in sizes {
         let dir = std::env::temp_dir().join(format!("wardline-bench-{devices}"));
         let _ = std::fs::remove_dir_all(&dir);
         let (files, bytes) = generate(&dir, devices)?;
-        let mut best = Duration::MAX;
-        let mut findings = 0;
-        for _ in 0..runs {
-            let start = Instant::now();
-            let output = std::process::Command::new(&binary)
-                .args(["check", "--format", "json", "--as-of", "2026-11-29"])
-                .arg(&dir)
-                .output()
-                .map_err(|e| format!("cannot run wardline: {e}"))?;
-            best = best.min(start.elapsed());
-            if output.status.code() == Some(2) {
-                return Err(format!(
-                    "the synthetic inventory has language errors:\n{}",
-                    String::from_utf8_lossy(&output.stdout)
-                ));
-            }
-            let document: serde_json::Value = serde_json::from_slice(&output.stdout)
-                .map_err(|e| format!("bad JSON output: {e}"))?;
-            findings = document["findings"].as_array().map_or(0, Vec::len);
-        }
-        let seconds = best.as_secs_f64();
-        let mib = bytes as f64 / (1024.0 * 1024.0);
+        let all = check_runs(&binary, &dir, runs, None)?;
+        let seconds = median(all.iter().map(|r| r.wall));
+        let peak = all.iter().map(|r| r.peak_bytes).max().unwrap_or(0);
+        let mib = bytes as f64 / MIB;
         println!(
-            "{devices:>10} {files:>7} {mib:>9.1} {findings:>10} {seconds:>14.3} {:>9.1} {:>10.0}",
+            "{devices:>10} {files:>7} {mib:>9.1} {:>10} {seconds:>10.3} {:>9.1} {:>10.0} {:>9.0} {:>7.1}",
+            all.first().map_or(0, |r| r.findings),
             mib / seconds,
-            devices as f64 / seconds
+            devices as f64 / seconds,
+            peak as f64 / MIB,
+            peak as f64 / bytes as f64,
+        );
+        let phases = median_phases(&all);
+        let one = check_runs(&binary, &dir, runs, Some(1))?;
+        let evaluate = |runs: &[Run]| median(runs.iter().map(|r| r.phase("evaluate")));
+        println!(
+            "{:>10} phases (median ms): {phases}; evaluate on 1 thread {:.1} ms ({:.2}× with {threads})",
+            "",
+            evaluate(&one) * 1e3,
+            evaluate(&one) / evaluate(&all)
         );
         diff_two_revisions(&binary, &dir, runs, seconds)?;
         let _ = std::fs::remove_dir_all(&dir);
     }
+    warm_start(&binary, runs)?;
     human_rendering(&binary, runs)?;
     history_of_commits(&binary, 1_000, 1_000)
 }
@@ -169,6 +174,171 @@ fn history_of_commits(binary: &Path, commits: usize, devices: usize) -> Result<(
     Ok(())
 }
 
+const MIB: f64 = 1024.0 * 1024.0;
+
+/// One timed `wardline check` of a bench inventory.
+struct Run {
+    wall: f64,
+    peak_bytes: u64,
+    findings: usize,
+    /// `(phase, seconds)` as `--timings` printed them.
+    phases: Vec<(String, f64)>,
+}
+
+impl Run {
+    fn phase(&self, name: &str) -> f64 {
+        self.phases
+            .iter()
+            .find(|(phase, _)| phase == name)
+            .map_or(0.0, |&(_, seconds)| seconds)
+    }
+}
+
+fn median(values: impl Iterator<Item = f64>) -> f64 {
+    let mut values: Vec<f64> = values.collect();
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// `read 1.2, parse+validate 3.4, …`: each phase's median over `runs`, in milliseconds.
+fn median_phases(runs: &[Run]) -> String {
+    let names = runs.first().map(|r| &r.phases[..]).unwrap_or_default();
+    names
+        .iter()
+        .filter(|(name, _)| name != "total")
+        .map(|(name, _)| {
+            format!(
+                "{name} {:.1}",
+                median(runs.iter().map(|r| r.phase(name))) * 1e3
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Runs `wardline check --timings` on `dir` `runs` times (with `threads` workers, else
+/// one per core).
+fn check_runs(
+    binary: &Path,
+    dir: &Path,
+    runs: usize,
+    threads: Option<usize>,
+) -> Result<Vec<Run>, String> {
+    let mut all = Vec::new();
+    for _ in 0..runs {
+        let mut command = std::process::Command::new(binary);
+        command.args([
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-29",
+            "--timings",
+        ]);
+        if let Some(threads) = threads {
+            command.arg(format!("--threads={threads}"));
+        }
+        command.arg(dir);
+        let start = Instant::now();
+        let Measured {
+            code,
+            stdout,
+            stderr,
+            peak_bytes,
+        } = run_measured(&mut command)?;
+        let wall = start.elapsed().as_secs_f64();
+        if code == Some(2) {
+            return Err(format!(
+                "the synthetic inventory has language errors:\n{}",
+                String::from_utf8_lossy(&stdout)
+            ));
+        }
+        let document: serde_json::Value =
+            serde_json::from_slice(&stdout).map_err(|e| format!("bad JSON output: {e}"))?;
+        let phases = String::from_utf8_lossy(&stderr)
+            .lines()
+            .filter_map(|line| {
+                let mut words = line.split_whitespace();
+                let (name, ms) = (words.next()?, words.next()?.parse::<f64>().ok()?);
+                Some((name.to_owned(), ms / 1e3))
+            })
+            .collect();
+        all.push(Run {
+            wall,
+            peak_bytes,
+            findings: document["findings"].as_array().map_or(0, Vec::len),
+            phases,
+        });
+    }
+    Ok(all)
+}
+
+/// What one child process left: exit code, output, peak resident memory.
+struct Measured {
+    code: Option<i32>,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+    peak_bytes: u64,
+}
+
+/// Runs `command` to the end with piped output; `wait4` reports the peak resident memory
+/// of exactly this child.
+fn run_measured(command: &mut std::process::Command) -> Result<Measured, String> {
+    use std::io::Read;
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run wardline: {e}"))?;
+    // stderr is a few lines, read after stdout: the child never blocks on it.
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    if let Some(mut pipe) = child.stdout.take() {
+        pipe.read_to_end(&mut stdout).map_err(|e| e.to_string())?;
+    }
+    if let Some(mut pipe) = child.stderr.take() {
+        pipe.read_to_end(&mut stderr).map_err(|e| e.to_string())?;
+    }
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value of this plain C struct.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: the pid is our own unreaped child, and both pointers are to live locals.
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    if pid < 0 {
+        return Err(format!("wait4: {}", std::io::Error::last_os_error()));
+    }
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    Ok(Measured {
+        code,
+        stdout,
+        stderr,
+        // ru_maxrss is in kilobytes on Linux.
+        peak_bytes: usage.ru_maxrss as u64 * 1024,
+    })
+}
+
+/// A pre-commit hook's case: `check` on the bundled example, binary and files in the
+/// page cache.
+fn warm_start(binary: &Path, runs: usize) -> Result<(), String> {
+    let example = super::project_root().join("examples/riverside");
+    let mut walls = Vec::new();
+    for _ in 0..=runs {
+        let start = Instant::now();
+        std::process::Command::new(binary)
+            .args(["check", "--quiet", "--format", "concise"])
+            .arg(&example)
+            .output()
+            .map_err(|e| format!("cannot run wardline: {e}"))?;
+        walls.push(start.elapsed().as_secs_f64());
+    }
+    // The first run warms the caches and does not count.
+    println!(
+        "warm start on examples/riverside: {:.1} ms",
+        median(walls.into_iter().skip(1)) * 1e3
+    );
+    Ok(())
+}
+
 /// `wardline diff` of two revisions of the inventory just timed: the generated files are
 /// committed, one device in a hundred is changed, and `diff HEAD` (the commit against
 /// the working tree: two full checks and both comparisons) is timed against `check`.
@@ -204,7 +374,7 @@ fn diff_two_revisions(binary: &Path, dir: &Path, runs: usize, check: f64) -> Res
         let changed = text.replacen("status = current", "status = unpatchable", 10);
         std::fs::write(&path, changed).map_err(|e| e.to_string())?;
     }
-    let mut best = Duration::MAX;
+    let mut walls = Vec::new();
     for _ in 0..runs {
         let start = Instant::now();
         let output = std::process::Command::new(binary)
@@ -212,7 +382,7 @@ fn diff_two_revisions(binary: &Path, dir: &Path, runs: usize, check: f64) -> Res
             .arg(dir)
             .output()
             .map_err(|e| format!("cannot run wardline: {e}"))?;
-        best = best.min(start.elapsed());
+        walls.push(start.elapsed().as_secs_f64());
         if output.status.code() == Some(2) {
             return Err(format!(
                 "diff failed:\n{}",
@@ -220,11 +390,11 @@ fn diff_two_revisions(binary: &Path, dir: &Path, runs: usize, check: f64) -> Res
             ));
         }
     }
+    let diff = median(walls.into_iter());
     println!(
-        "{:>10} diff HEAD against the working tree: {:.3} s ({:.1} × check)",
+        "{:>10} diff HEAD against the working tree: {diff:.3} s ({:.1} × check)",
         "",
-        best.as_secs_f64(),
-        best.as_secs_f64() / check
+        diff / check
     );
     Ok(())
 }
@@ -247,8 +417,8 @@ fn human_rendering(binary: &Path, runs: usize) -> Result<(), String> {
         );
     }
     std::fs::write(dir.join("one.ward"), &text).map_err(|e| e.to_string())?;
-    let time = |format: &str| -> Result<(Duration, usize), String> {
-        let mut best = Duration::MAX;
+    let time = |format: &str| -> Result<(f64, usize), String> {
+        let mut walls = Vec::new();
         let mut lines = 0;
         for _ in 0..runs {
             let start = Instant::now();
@@ -258,10 +428,10 @@ fn human_rendering(binary: &Path, runs: usize) -> Result<(), String> {
                 .arg(&dir)
                 .output()
                 .map_err(|e| format!("cannot run wardline: {e}"))?;
-            best = best.min(start.elapsed());
+            walls.push(start.elapsed().as_secs_f64());
             lines = output.stdout.iter().filter(|&&b| b == b'\n').count();
         }
-        Ok((best, lines))
+        Ok((median(walls.into_iter()), lines))
     };
     let (concise, findings) = time("concise")?;
     let (human, _) = time("human")?;
@@ -269,138 +439,21 @@ fn human_rendering(binary: &Path, runs: usize) -> Result<(), String> {
         "human rendering: {} findings in one {:.1} MiB file: human {:.3} s, concise {:.3} s",
         findings.saturating_sub(1),
         text.len() as f64 / (1024.0 * 1024.0),
-        human.as_secs_f64(),
-        concise.as_secs_f64()
+        human,
+        concise
     );
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
 
-/// Writes an inventory with `devices` devices; returns (files, bytes).
+/// Writes the synthetic inventory of `devices` devices; returns (files, bytes).
 pub fn generate(dir: &Path, devices: usize) -> Result<(usize, usize), String> {
-    let vendors = 20 + devices / 5_000;
-    let models = 60 + devices / 500;
-    let vlans = 24 + devices / 2_000;
-    let mut shared = String::new();
-    let _ = writeln!(
-        shared,
-        "organization bench-health {{\n  label = \"Bench Health\"\n  inventory_reviewed = 2026-06-01\n  network_map_reviewed = 2026-06-01\n  risk_analysis_reviewed = 2026-03-01\n  vulnerability_scan = 2026-09-01\n  penetration_test = 2025-10-01\n  compliance_audit = 2026-01-15\n}}\n"
-    );
-    for v in 0..vendors {
-        let expires = if v % 7 == 0 {
-            "2026-01-31"
-        } else {
-            "2028-06-30"
-        };
-        let _ = writeln!(
-            shared,
-            "vendor vendor-{v} {{\n  label = \"Vendor {v}\"\n  roles = [manufacturer, servicer]\n  remote_access = {}\n  baa {{ signed = 2024-01-15 expires = {expires} reference = \"contracts/vendor-{v}.pdf\" }}\n  safeguards_verified = 2026-02-01\n}}\n",
-            v % 3 == 0
-        );
-    }
-    let oses = [
-        ("Windows 7", "SP1"),
-        ("Windows 10 IoT Enterprise LTSC", "2021"),
-        ("Ubuntu", "22.04"),
-        ("Windows CE", "6.0"),
-        ("Red Hat Enterprise Linux", "8.6"),
-    ];
-    let kinds = [
-        "infusion_pump",
-        "patient_monitor",
-        "imaging",
-        "ventilator",
-        "lab_analyzer",
-        "workstation",
-    ];
-    for m in 0..models {
-        let (os, version) = oses[m % oses.len()];
-        let _ = writeln!(
-            shared,
-            "model model-{m} {{\n  vendor = vendor-{}\n  kind = {}\n  os {{ name = \"{os}\" version = \"{version}\" }}\n  mds2 {{ received = 2024-05-01 revision = \"2019\" }}\n  supports {{ encryption_at_rest = {} encryption_in_transit = true mfa = {} }}\n}}\n",
-            m % vendors,
-            kinds[m % kinds.len()],
-            m % 4 != 0,
-            m % 5 != 0
-        );
-    }
-    let zones = [
-        "medical",
-        "clinical",
-        "ehr",
-        "corporate",
-        "management",
-        "iot",
-    ];
-    for v in 0..vlans {
-        let _ = writeln!(
-            shared,
-            "vlan vlan-{v} {{\n  id = {}\n  zone = {}\n  subnet = \"10.{}.{}.0/24\"\n}}\n",
-            v + 2,
-            zones[v % zones.len()],
-            v / 256,
-            v % 256
-        );
-        let _ = writeln!(
-            shared,
-            "safeguard acl-{v} {{\n  kind = acl\n  covers = [vlan-{v}]\n  verified = 2026-05-01\n}}\n"
-        );
-    }
-    for v in 0..vlans {
-        let guarded = if v % 3 == 0 {
-            String::new()
-        } else {
-            format!("\n  via = [acl-{v}]")
-        };
-        let _ = writeln!(
-            shared,
-            "flow flow-{v} {{\n  from = vlan-{v}\n  to = vlan-{}\n  ports = [443, 2575]{guarded}\n}}\n",
-            (v * 7 + 2) % vlans
-        );
-    }
-    for n in 0..devices / 100 {
-        let _ = writeln!(
-            shared,
-            "vulnerability vuln-{n} {{\n  cve = \"CVE-2026-{:05}\"\n  affects = [model-{}]\n  severity = {}\n  identified = 2026-{:02}-15\n}}\n",
-            10_000 + n,
-            n % models,
-            ["critical", "high", "medium", "low"][n % 4],
-            1 + n % 11
-        );
-    }
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let mut total = shared.len();
-    std::fs::write(dir.join("shared.ward"), &shared).map_err(|e| e.to_string())?;
-    let mut files = 1;
-    let statuses = ["current", "behind", "vendor_managed", "unpatchable"];
-    for chunk in 0..devices.div_ceil(1_000) {
-        let mut text = String::new();
-        for d in chunk * 1_000..((chunk + 1) * 1_000).min(devices) {
-            let model = d % models;
-            let _ = writeln!(
-                text,
-                "device dev-{d} {{\n  model = model-{model}\n  label = \"Device {d}\"\n  location = \"Building {} room {}\"\n  ip = \"10.{}.{}.{}\"\n  mac = \"02:00:{:02x}:{:02x}:{:02x}:{:02x}\"\n  vlan = vlan-{}\n  ephi = [create, store, transmit]\n  patch {{ status = {} last = 2026-{:02}-01 }}\n  encryption {{ at_rest = {} in_transit = true }}\n  mfa = {}\n  audit_log = true\n  serviced_by = [vendor-{}]\n  risk {{ level = medium accepted_by = \"CISO\" accepted = 2026-01-10 review_by = 2027-01-10 }}\n}}\n",
-                d % 12,
-                d % 400,
-                100 + d / 65_536 % 100,
-                d / 256 % 256,
-                d % 256,
-                d >> 24 & 0xff,
-                d >> 16 & 0xff,
-                d >> 8 & 0xff,
-                d & 0xff,
-                d % vlans,
-                statuses[d % statuses.len()],
-                1 + d % 11,
-                d % 6 != 0,
-                d % 8 != 0,
-                model % vendors,
-            );
-        }
+    let files = generate::inventory(devices);
+    let mut total = 0;
+    for (name, text) in &files {
         total += text.len();
-        std::fs::write(dir.join(format!("devices-{chunk:04}.ward")), text)
-            .map_err(|e| e.to_string())?;
-        files += 1;
+        std::fs::write(dir.join(name), text).map_err(|e| e.to_string())?;
     }
-    Ok((files, total))
+    Ok((files.len(), total))
 }

@@ -4,6 +4,7 @@
 
 mod bench;
 mod docs;
+mod generate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
