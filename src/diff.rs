@@ -10,8 +10,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
+use rayon::prelude::*;
+
 use crate::finding::{Finding, Fingerprint};
-use crate::model::{Entity, Inventory, Origin, Val};
+use crate::model::{Attr, Entity, Inventory, Origin, Val};
 use crate::schema::{Kind, Type};
 
 /// An entity, by kind and name.
@@ -64,39 +66,132 @@ impl InventoryDiff {
 type Body = BTreeMap<String, String>;
 
 /// Compares every entity of `from` with the entity of the same kind and name in `to`.
+/// Entities are compared value by value without building anything (in parallel); only
+/// changed, added and removed ones have their bodies written out.
 pub fn inventories(from: &Inventory, to: &Inventory) -> InventoryDiff {
-    let bodies = |inventory: &Inventory| -> BTreeMap<Named, Body> {
-        inventory
-            .entities
-            .iter()
-            .map(|entity| {
-                let named = Named {
-                    kind: entity.kind,
-                    name: entity.name.to_string(),
-                };
-                (named, body(entity, inventory))
+    let named = |entity: &Entity| Named {
+        kind: entity.kind,
+        name: entity.name.to_string(),
+    };
+    let compared: Vec<(Option<Changed>, Option<Named>)> = from
+        .entities
+        .par_iter()
+        .map(|old| match counterpart(old, to) {
+            None => (None, Some(named(old))),
+            Some(new) if same(old, from, new, to) => (None, None),
+            Some(new) => (
+                Some(Changed {
+                    entity: named(old),
+                    attributes: changes(&body(old, from), &body(new, to)),
+                }),
+                None,
+            ),
+        })
+        .collect();
+    let mut diff = InventoryDiff::default();
+    for (changed, removed) in compared {
+        diff.changed.extend(changed);
+        diff.removed.extend(removed);
+    }
+    diff.added = to
+        .entities
+        .iter()
+        .filter(|new| counterpart(new, from).is_none())
+        .map(named)
+        .collect();
+    diff.changed.sort_by(|a, b| a.entity.cmp(&b.entity));
+    diff.removed.sort();
+    diff.added.sort();
+    let bodies = |list: &[Named], inventory: &Inventory| -> BTreeMap<Named, Body> {
+        list.iter()
+            .filter_map(|named| {
+                let id = inventory.lookup(&named.name)?;
+                Some((named.clone(), body(inventory.entity(id), inventory)))
             })
             .collect()
     };
-    let (before, after) = (bodies(from), bodies(to));
-    let mut diff = InventoryDiff::default();
-    for (named, old) in &before {
-        match after.get(named) {
-            None => diff.removed.push(named.clone()),
-            Some(new) if new != old => diff.changed.push(Changed {
-                entity: named.clone(),
-                attributes: changes(old, new),
-            }),
-            Some(_) => {}
-        }
-    }
-    diff.added = after
-        .keys()
-        .filter(|named| !before.contains_key(*named))
-        .cloned()
-        .collect();
+    let (before, after) = (bodies(&diff.removed, from), bodies(&diff.added, to));
     pair_renames(&mut diff, &before, &after);
     diff
+}
+
+/// The entity of the same kind and name in `other`.
+fn counterpart<'a>(entity: &Entity, other: &'a Inventory) -> Option<&'a Entity> {
+    other
+        .lookup(&entity.name)
+        .map(|id| other.entity(id))
+        .filter(|twin| twin.kind == entity.kind)
+}
+
+/// The value a block states itself: not inherited, not derived.
+fn written(attr: &Option<Attr>) -> Option<&Val> {
+    attr.as_ref()
+        .filter(|attr| attr.origin == Origin::Written)
+        .map(|attr| &attr.val)
+}
+
+/// The names a list of references holds, sorted: their order carries no meaning.
+fn ref_names<'a>(list: &[Val], inventory: &'a Inventory) -> Vec<&'a str> {
+    let mut names: Vec<&str> = list
+        .iter()
+        .filter_map(|v| match v {
+            Val::Ref(id) => Some(&*inventory.entity(*id).name),
+            _ => None,
+        })
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+/// Whether two entities state the same thing: every key and `x_` key written in the
+/// block, references by name, lists of references in any order.
+fn same(a: &Entity, from: &Inventory, b: &Entity, to: &Inventory) -> bool {
+    let keys = a.kind.keys().len();
+    let stated = a.attrs.iter().take(keys).zip(b.attrs.iter().take(keys));
+    let mut extensions_a: Vec<_> = a.extensions.iter().collect();
+    let mut extensions_b: Vec<_> = b.extensions.iter().collect();
+    extensions_a.sort_by(|x, y| x.0.cmp(&y.0));
+    extensions_b.sort_by(|x, y| x.0.cmp(&y.0));
+    stated
+        .into_iter()
+        .all(|(x, y)| match (written(x), written(y)) {
+            (None, None) => true,
+            (Some(x), Some(y)) => same_value(x, from, y, to),
+            _ => false,
+        })
+        && extensions_a.len() == extensions_b.len()
+        && extensions_a
+            .iter()
+            .zip(&extensions_b)
+            .all(|(x, y)| x.0 == y.0 && same_value(&x.1.val, from, &y.1.val, to))
+}
+
+fn same_value(a: &Val, from: &Inventory, b: &Val, to: &Inventory) -> bool {
+    match (a, b) {
+        (Val::Ref(x), Val::Ref(y)) => from.entity(*x).name == to.entity(*y).name,
+        (Val::List(xs), Val::List(ys)) if xs.len() == ys.len() => {
+            if xs.iter().all(|v| matches!(v, Val::Ref(_))) {
+                ref_names(xs, from) == ref_names(ys, to)
+            } else {
+                xs.iter()
+                    .zip(ys.iter())
+                    .all(|(x, y)| same_value(x, from, y, to))
+            }
+        }
+        (Val::Record(xs), Val::Record(ys)) => {
+            xs.len() == ys.len()
+                && xs
+                    .iter()
+                    .zip(ys.iter())
+                    .all(|(x, y)| match (written(x), written(y)) {
+                        (None, None) => true,
+                        (Some(x), Some(y)) => same_value(x, from, y, to),
+                        _ => false,
+                    })
+        }
+        (Val::List(_), Val::List(_)) => false,
+        _ => a == b,
+    }
 }
 
 /// Turns a removed and an added entity of one kind with the same body into a rename.
@@ -163,34 +258,34 @@ fn changes(old: &Body, new: &Body) -> Vec<AttributeChange> {
 fn body(entity: &Entity, inventory: &Inventory) -> Body {
     let mut body = Body::new();
     for (key, attr) in entity.kind.keys().iter().zip(&entity.attrs) {
-        let Some(attr) = attr.as_ref().filter(|a| a.origin == Origin::Written) else {
+        let Some(val) = written(attr) else {
             continue;
         };
-        match (&attr.val, key.ty) {
+        match (val, key.ty) {
             (Val::Record(fields), Type::Record(names)) => {
                 for (field, value) in names.iter().zip(fields.iter()) {
-                    if let Some(value) = value.as_ref().filter(|a| a.origin == Origin::Written) {
+                    if let Some(value) = written(value) {
                         body.insert(
                             format!("{}.{}", key.name, field.name),
-                            written(&value.val, inventory),
+                            as_written(value, inventory),
                         );
                     }
                 }
             }
             (val, _) => {
-                body.insert(key.name.to_owned(), written(val, inventory));
+                body.insert(key.name.to_owned(), as_written(val, inventory));
             }
         }
     }
     for (key, attr) in &entity.extensions {
-        body.insert(key.clone(), written(&attr.val, inventory));
+        body.insert(key.clone(), as_written(&attr.val, inventory));
     }
     body
 }
 
 /// A value as it would be written in a `.ward` file; references by name. Lists of
 /// references are sorted, since their order carries no meaning.
-pub fn written(val: &Val, inventory: &Inventory) -> String {
+pub fn as_written(val: &Val, inventory: &Inventory) -> String {
     match val {
         Val::Str(s) => {
             let mut out = String::from("\"");
@@ -210,7 +305,7 @@ pub fn written(val: &Val, inventory: &Inventory) -> String {
         Val::Enum(e) => (*e).to_owned(),
         Val::Ref(id) => inventory.entity(*id).name.to_string(),
         Val::List(items) => {
-            let mut items: Vec<String> = items.iter().map(|v| written(v, inventory)).collect();
+            let mut items: Vec<String> = items.iter().map(|v| as_written(v, inventory)).collect();
             if matches!(val, Val::List(list) if list.iter().all(|v| matches!(v, Val::Ref(_)))) {
                 items.sort();
             }
@@ -219,7 +314,7 @@ pub fn written(val: &Val, inventory: &Inventory) -> String {
         Val::Record(fields) => {
             let mut out = String::from("{");
             for field in fields.iter().flatten() {
-                let _ = write!(out, " {}", written(&field.val, inventory));
+                let _ = write!(out, " {}", as_written(&field.val, inventory));
             }
             out.push_str(" }");
             out
