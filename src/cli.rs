@@ -608,16 +608,18 @@ fn run_diff(args: &DiffArgs) -> Result<u8, Failure> {
         .as_of
         .or(loaded.config.as_of)
         .unwrap_or_else(Date::today_utc);
-    let to = loaded
-        .check(loaded.tree(), &selected, as_of)
-        .or_else(|e| fail(e, color))?;
+    let to_files =
+        discover::ward_files(loaded.tree(), &loaded.config).or_else(|e| fail(e, color))?;
     let older = GitTree::open(&loaded.disk, &args.from).or_else(|e| fail(e, color))?;
     // The older side may predate the inventory, or hold files that no longer parse:
     // it is shown as it is, never a reason to stop.
-    let files = discover::selected_files(&older, &loaded.config).or_else(|e| fail(e, color))?;
-    let from = check::check(
-        files,
-        &loaded.config.judge(&loaded.policies, &selected, as_of),
+    let from_files =
+        discover::selected_files(&older, &loaded.config).or_else(|e| fail(e, color))?;
+    let judge = loaded.config.judge(&loaded.policies, &selected, as_of);
+    // Judged side by side: each check has serial stretches the other can fill.
+    let (to, from) = rayon::join(
+        || check::check(to_files, &judge),
+        || check::check(from_files, &judge),
     );
     let root = display_path(&location.path);
     let label = |git: Option<&GitTree>| git.map_or("worktree".to_owned(), GitTree::short_id);
