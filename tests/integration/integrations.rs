@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use wardline::report::{concise, github, human, json, junit, sarif};
 
-use crate::support::{check_dir, fixtures, wardline, write};
+use crate::support::{check_dir, fixtures, wardline, write, write_local_pack};
 
 fn riverside() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/riverside")
@@ -289,11 +289,7 @@ fn hostile_inventory(dir: &Path) {
         "wardline.toml",
         "as_of = 2026-11-29\n[policies]\nextra = [\"local\"]\n[check]\nselect = [\"LOCAL\"]\n",
     );
-    write(
-        dir,
-        "local/pack.toml",
-        "pack = \"local\"\ntitle = \"Local\"\nstatus = \"local\"\nenforce = true\n",
-    );
+    write_local_pack(dir);
     write(
         dir,
         "local/LOCAL-001-labelled.toml",

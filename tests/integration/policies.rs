@@ -6,7 +6,8 @@ use wardline::finding::Severity;
 use wardline::policy::PolicySet;
 
 use crate::support::{
-    AS_OF, case_dirs, check_dir, check_policy, failed_check, fixtures, human, json, wardline, write,
+    AS_OF, case_dirs, check_dir, check_policy, failed_check, fixtures, human, json, wardline,
+    write, write_local_pack,
 };
 
 /// POLICIES.md §4 v2: id, name, severity, for, waivable.
@@ -608,11 +609,7 @@ fn a_broken_custom_pack_gives_spanned_errors_and_exit_2() {
         "wardline.toml",
         "[policies]\nextra = [\"local\"]\n",
     );
-    write(
-        dir.path(),
-        "local/pack.toml",
-        "pack = \"local\"\ntitle = \"Local\"\nstatus = \"local\"\nenforce = true\n",
-    );
+    write_local_pack(dir.path());
     write(
         dir.path(),
         "local/LOCAL-001-patched.toml",
@@ -641,11 +638,7 @@ fn a_value_inherited_from_the_model_is_shown_with_a_secondary_label() {
         "wardline.toml",
         "as_of = 2026-11-29\n[policies]\nextra = [\"local\"]\n[check]\nselect = [\"LOCAL\"]\n",
     );
-    write(
-        dir.path(),
-        "local/pack.toml",
-        "pack = \"local\"\ntitle = \"Local\"\nstatus = \"local\"\nenforce = true\n",
-    );
+    write_local_pack(dir.path());
     write(
         dir.path(),
         "local/LOCAL-001-no-windows-7.toml",

@@ -9,7 +9,7 @@ use wardline::report::concise;
 use wardline::source::FileId;
 use wardline::syntax::{MAX_DEPTH, decode, parse};
 
-use crate::support::{fixtures, walk};
+use crate::support::{fixtures, walk, write_local_pack};
 
 /// Decodes and parses like the pipeline does: the text spans index, and every error.
 fn parse_bytes(bytes: &[u8]) -> (String, Vec<Finding>) {
@@ -222,11 +222,7 @@ fn deeply_nested_pack_expressions_are_an_error_not_a_stack_overflow() {
             "wardline.toml",
             "[policies]\nextra = [\"local\"]\n",
         );
-        write(
-            dir.path(),
-            "local/pack.toml",
-            "pack = \"local\"\ntitle = \"Local\"\nstatus = \"local\"\nenforce = true\n",
-        );
+        write_local_pack(dir.path());
         write(
             dir.path(),
             "local/LOCAL-001-deep.toml",

@@ -137,6 +137,15 @@ pub fn failed_check(dir: &Path) -> String {
     String::from_utf8(output.stderr).unwrap()
 }
 
+/// A user pack `local` (`local/pack.toml`, enforced) for tests to add policies to.
+pub fn write_local_pack(dir: &Path) {
+    write(
+        dir,
+        "local/pack.toml",
+        "pack = \"local\"\ntitle = \"Local\"\nstatus = \"local\"\nenforce = true\n",
+    );
+}
+
 pub fn write(dir: &Path, path: &str, contents: impl AsRef<[u8]>) {
     let path = dir.join(path);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
