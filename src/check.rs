@@ -133,7 +133,7 @@ pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
             Some((drafts, errors))
         })
         .collect();
-    let mut drafts = Vec::new();
+    let mut drafts = Vec::with_capacity(drafted.iter().map(|(d, _)| d.len()).sum());
     for (file_drafts, errors) in drafted {
         drafts.extend(file_drafts);
         findings.extend(errors);

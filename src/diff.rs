@@ -124,9 +124,8 @@ fn counterpart<'a>(entity: &Entity, other: &'a Inventory) -> Option<&'a Entity> 
 }
 
 /// The value a block states itself: not inherited, not derived.
-fn written(attr: &Option<Attr>) -> Option<&Val> {
-    attr.as_ref()
-        .filter(|attr| attr.origin == Origin::Written)
+fn written(attr: Option<&Attr>) -> Option<&Val> {
+    attr.filter(|attr| attr.origin == Origin::Written)
         .map(|attr| &attr.val)
 }
 
@@ -147,7 +146,7 @@ fn ref_names<'a>(list: &[Val], inventory: &'a Inventory) -> Vec<&'a str> {
 /// block, references by name, lists of references in any order.
 fn same(a: &Entity, from: &Inventory, b: &Entity, to: &Inventory) -> bool {
     let keys = a.kind.keys().len();
-    let stated = a.attrs.iter().take(keys).zip(b.attrs.iter().take(keys));
+    let stated = (0..keys).map(|slot| (a.attrs.get(slot), b.attrs.get(slot)));
     let mut extensions_a: Vec<_> = a.extensions.iter().collect();
     let mut extensions_b: Vec<_> = b.extensions.iter().collect();
     extensions_a.sort_by(|x, y| x.0.cmp(&y.0));
@@ -180,14 +179,13 @@ fn same_value(a: &Val, from: &Inventory, b: &Val, to: &Inventory) -> bool {
         }
         (Val::Record(xs), Val::Record(ys)) => {
             xs.len() == ys.len()
-                && xs
-                    .iter()
-                    .zip(ys.iter())
-                    .all(|(x, y)| match (written(x), written(y)) {
+                && xs.iter().zip(ys.iter()).all(|(x, y)| {
+                    match (written(x.as_ref()), written(y.as_ref())) {
                         (None, None) => true,
                         (Some(x), Some(y)) => same_value(x, from, y, to),
                         _ => false,
-                    })
+                    }
+                })
         }
         (Val::List(_), Val::List(_)) => false,
         _ => a == b,
@@ -257,14 +255,14 @@ fn changes(old: &Body, new: &Body) -> Vec<AttributeChange> {
 /// What the block states: its keys (nested fields as `record.field`) and `x_` keys.
 fn body(entity: &Entity, inventory: &Inventory) -> Body {
     let mut body = Body::new();
-    for (key, attr) in entity.kind.keys().iter().zip(&entity.attrs) {
-        let Some(val) = written(attr) else {
+    for (slot, key) in entity.kind.keys().iter().enumerate() {
+        let Some(val) = written(entity.attrs.get(slot)) else {
             continue;
         };
         match (val, key.ty) {
             (Val::Record(fields), Type::Record(names)) => {
                 for (field, value) in names.iter().zip(fields.iter()) {
-                    if let Some(value) = written(value) {
+                    if let Some(value) = written(value.as_ref()) {
                         body.insert(
                             format!("{}.{}", key.name, field.name),
                             as_written(value, inventory),

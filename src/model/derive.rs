@@ -8,13 +8,20 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Attr, Entity, EntityId, Inventory, Val, os_support};
 use crate::date::Date;
-use crate::schema::{Kind, device as device_slot, model as model_slot, tag};
+use crate::schema::{Kind, Type, device as device_slot, model as model_slot, tag};
 
 // Keyed by entity ids, never by input text: Fx is safe and several times faster than SipHash.
 type Index = FxHashMap<EntityId, Vec<EntityId>>;
 
 pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
     for entity in &mut inventory.entities {
+        // Room for every fact stored as a value (booleans are bits); a device's own are
+        // counted when they are known, in `DeviceFacts::apply`.
+        let stored_facts = match entity.kind {
+            Kind::Device => 2,
+            kind => kind.facts().iter().filter(|f| f.ty != Type::Bool).count(),
+        };
+        entity.attrs.reserve(stored_facts);
         let name = Val::Str((*entity.name).into());
         entity.set("name", name);
     }
@@ -241,6 +248,22 @@ impl DeviceFacts {
     /// the largest cost of derivation.
     fn apply(self, device: &mut Entity) {
         use device_slot as slot;
+        // The values stored (booleans are bits): os and connectivity when not stated on
+        // the device, the optional facts, covered_by, and decisions written after.
+        let inserted = |slot: crate::schema::Slot<tag::Device>, value: bool| {
+            value && device.attrs.get(slot.index()).is_none()
+        };
+        let stored = [
+            inserted(slot::OS_BLOCK, self.os.is_some()),
+            inserted(slot::CONNECTIVITY, self.connectivity.is_some()),
+            self.os_catalog_hint.is_some(),
+            self.end_of_support.is_some(),
+        ]
+        .into_iter()
+        .filter(|&stored| stored)
+        .count()
+            + 2;
+        device.attrs.reserve(stored);
         let fact = |val| Some(Attr::derived(val));
         device.put(slot::ACTIVE, fact(Val::Bool(self.active)));
         device.put(slot::HANDLES_EPHI, fact(Val::Bool(self.handles_ephi)));

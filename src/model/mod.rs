@@ -2,6 +2,7 @@
 //! reference resolved to an [`EntityId`], and the derived facts of LANGUAGE.md §4 computed
 //! once, so policies only read slots.
 
+mod attrs;
 mod derive;
 pub mod network;
 pub mod os_support;
@@ -14,6 +15,7 @@ use crate::finding::Finding;
 use crate::schema::{KINDS, Kind, KindTag, Slot};
 use crate::source::Span;
 
+pub use attrs::Attrs;
 pub use network::NetworkGraph;
 pub use validate::{Draft, draft};
 
@@ -97,8 +99,8 @@ pub struct Entity {
     pub kind: Kind,
     pub name: Arc<str>,
     pub name_span: Span,
-    /// Keys then derived facts, in [`Kind::slot`] order.
-    pub attrs: Vec<Option<Attr>>,
+    /// Keys then derived facts, by [`Kind::slot`].
+    pub attrs: Attrs,
     /// `x_…` user extensions, in source order.
     pub extensions: Vec<(String, Attr)>,
 }
@@ -107,18 +109,12 @@ impl Entity {
     /// A key or fact by name, looked up in this entity's own kind (so it cannot read
     /// another kind's slot); [`Entity::attr`] is the typed form for resolution itself.
     pub fn get(&self, name: &str) -> Option<&Val> {
-        self.attrs
-            .get(self.kind.slot(name)?)?
-            .as_ref()
-            .map(|a| &a.val)
+        self.attrs.get(self.kind.slot(name)?).map(|a| &a.val)
     }
 
     /// Where attribute `key` was written, else the block's name: what to point at.
     pub fn attr_span(&self, key: &str) -> Span {
-        let attr = self
-            .kind
-            .slot(key)
-            .and_then(|slot| self.attrs.get(slot)?.as_ref());
+        let attr = self.kind.slot(key).and_then(|slot| self.attrs.get(slot));
         attr.and_then(Attr::span).unwrap_or(self.name_span)
     }
 
@@ -142,15 +138,13 @@ impl Entity {
 
     fn put<K: KindTag>(&mut self, slot: Slot<K>, attr: Option<Attr>) {
         if self.kind == K::KIND {
-            if let Some(place) = self.attrs.get_mut(slot.index()) {
-                *place = attr;
-            }
+            self.attrs.set(slot.index(), attr);
         }
     }
 
     fn set(&mut self, name: &str, val: Val) {
         if let Some(slot) = self.kind.slot(name) {
-            self.attrs[slot] = Some(Attr::derived(val));
+            self.attrs.set(slot, Some(Attr::derived(val)));
         }
     }
 }
@@ -180,7 +174,7 @@ pub struct Typed<'a, K>(&'a Entity, std::marker::PhantomData<K>);
 
 impl<'a, K> Typed<'a, K> {
     pub fn attr(&self, slot: Slot<K>) -> Option<&'a Attr> {
-        self.0.attrs.get(slot.index())?.as_ref()
+        self.0.attrs.get(slot.index())
     }
 }
 

@@ -12,7 +12,7 @@ use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 
-use super::{Attr, Entity, EntityId, Inventory, Val};
+use super::{Attr, Attrs, Entity, EntityId, Inventory, Val};
 use crate::finding::{Code, EntityRef, Finding};
 use crate::schema::{KINDS, Key, Kind, StrFormat, Type};
 use crate::source::Span;
@@ -24,7 +24,11 @@ pub struct Draft<'s> {
     entity: Entity,
     /// The name as written, borrowed from the source text.
     name: &'s str,
-    references: Vec<Reference<'s>>,
+    /// Kept until every file is drafted: one allocation of the exact size, since a
+    /// million devices hold them all at once.
+    references: Box<[Reference<'s>]>,
+    /// A second definition of a name or a second organization: reported, not resolved.
+    dropped: bool,
 }
 
 /// Where a value sits inside an entity: attribute slots and record fields, or list items.
@@ -34,8 +38,36 @@ enum Step {
     Item(usize),
 }
 
+/// A [`Step`] path in eight bytes: a slot, then maybe a record field, then maybe a list
+/// item. The schema nests no deeper (a list inside a record at most).
+#[derive(Clone, Copy, Debug)]
+struct Place {
+    slot: u16,
+    field: Option<u16>,
+    item: Option<u32>,
+}
+
+impl Place {
+    fn of(at: &[Step]) -> Option<Place> {
+        let (slot, field, item) = match *at {
+            [Step::Attr(slot)] => (slot, None, None),
+            [Step::Attr(slot), Step::Attr(field)] => (slot, Some(field), None),
+            [Step::Attr(slot), Step::Item(item)] => (slot, None, Some(item)),
+            [Step::Attr(slot), Step::Attr(field), Step::Item(item)] => {
+                (slot, Some(field), Some(item))
+            }
+            _ => return None,
+        };
+        Some(Place {
+            slot: u16::try_from(slot).ok()?,
+            field: field.map(u16::try_from).transpose().ok()?,
+            item: item.map(u32::try_from).transpose().ok()?,
+        })
+    }
+}
+
 struct Reference<'s> {
-    at: Vec<Step>,
+    at: Place,
     name: &'s str,
     span: Span,
     kinds: &'static [Kind],
@@ -79,10 +111,10 @@ fn draft_block<'s>(block: &Block<'s>, kind: Kind) -> (Draft<'s>, Vec<Finding>) {
         at: Vec::new(),
         references: Vec::new(),
     };
-    let mut attrs = converter.record(&block.body, kind.keys(), kind.as_str(), &mut Vec::new());
+    let attrs = converter.record(&block.body, kind.keys(), kind.as_str(), &mut Vec::new());
     let mut extensions = Vec::new();
     converter.extensions(&block.body, &mut extensions);
-    let references = std::mem::take(&mut converter.references);
+    let references = std::mem::take(&mut converter.references).into_boxed_slice();
     for (key, attr) in kind.keys().iter().zip(&attrs) {
         if key.required && attr.is_none() && !has_key(&block.body, key.name) {
             let message = format!(
@@ -102,13 +134,12 @@ fn draft_block<'s>(block: &Block<'s>, kind: Kind) -> (Draft<'s>, Vec<Finding>) {
             );
         }
     }
-    attrs.resize(kind.slot_count(), None);
     tag_errors(&mut errors, kind, block.name.text);
     let entity = Entity {
         kind,
         name: block.name.text.into(),
         name_span: block.name.span,
-        attrs,
+        attrs: Attrs::from_slots(attrs),
         extensions,
     };
     (
@@ -116,6 +147,7 @@ fn draft_block<'s>(block: &Block<'s>, kind: Kind) -> (Draft<'s>, Vec<Finding>) {
             entity,
             name: block.name.text,
             references,
+            dropped: false,
         },
         errors,
     )
@@ -149,7 +181,7 @@ struct Names<'s> {
 }
 
 /// Builds the name table from the drafts (in file order) and resolves every reference.
-pub fn resolve(drafts: Vec<Draft<'_>>, errors: &mut Vec<Finding>) -> Inventory {
+pub fn resolve(mut drafts: Vec<Draft<'_>>, errors: &mut Vec<Finding>) -> Inventory {
     let mut names = Names {
         ids: foldhash::HashMap::with_capacity_and_hasher(drafts.len(), Default::default()),
         kinds: Vec::new(),
@@ -157,9 +189,8 @@ pub fn resolve(drafts: Vec<Draft<'_>>, errors: &mut Vec<Finding>) -> Inventory {
         sorted: OnceLock::new(),
         suggestions: Mutex::new(HashMap::new()),
     };
-    let mut kept = Vec::with_capacity(drafts.len());
     let mut organization: Option<Span> = None;
-    for draft in drafts {
+    for draft in &mut drafts {
         let entity = &draft.entity;
         if let Some(&first) = names.ids.get(draft.name) {
             let first_kind = names.kinds[first.index()];
@@ -168,6 +199,7 @@ pub fn resolve(drafts: Vec<Draft<'_>>, errors: &mut Vec<Finding>) -> Inventory {
                     .with_secondary(names.spans[first.index()], format!("first defined here as a {}", first_kind.as_str()))
                     .with_help("names are unique across the whole inventory and every kind: rename one of them"),
             );
+            draft.dropped = true;
             continue;
         }
         if entity.kind == Kind::Organization {
@@ -182,6 +214,7 @@ pub fn resolve(drafts: Vec<Draft<'_>>, errors: &mut Vec<Finding>) -> Inventory {
                     .with_secondary(first, "first organization here")
                     .with_help("merge them into one organization block"),
                 );
+                draft.dropped = true;
                 continue;
             }
             organization = Some(entity.name_span);
@@ -191,17 +224,22 @@ pub fn resolve(drafts: Vec<Draft<'_>>, errors: &mut Vec<Finding>) -> Inventory {
             .insert(draft.name, EntityId(names.kinds.len() as u32));
         names.kinds.push(entity.kind);
         names.spans.push(entity.name_span);
-        kept.push(draft);
     }
-    let resolved: Vec<(Entity, Vec<Finding>)> = kept
-        .into_par_iter()
-        .map(|draft| resolve_draft(draft, &names))
+    // Resolved in place, then the entities taken out of the drafts' own buffer: a
+    // million devices are not copied into new vectors twice.
+    let entity_errors: Vec<Vec<Finding>> = drafts
+        .par_iter_mut()
+        .map(|draft| match draft.dropped {
+            true => Vec::new(),
+            false => resolve_draft(draft, &names),
+        })
         .collect();
-    let mut entities = Vec::with_capacity(resolved.len());
-    for (entity, entity_errors) in resolved {
-        entities.push(entity);
-        errors.extend(entity_errors);
-    }
+    errors.extend(entity_errors.into_iter().flatten());
+    let entities: Vec<Entity> = drafts
+        .into_iter()
+        .filter(|draft| !draft.dropped)
+        .map(|draft| draft.entity)
+        .collect();
     // Keyed by the entities' own shared names: each name is stored once.
     let names = entities
         .iter()
@@ -215,24 +253,22 @@ pub fn resolve(drafts: Vec<Draft<'_>>, errors: &mut Vec<Finding>) -> Inventory {
     }
 }
 
-fn resolve_draft<'s>(draft: Draft<'s>, names: &Names<'s>) -> (Entity, Vec<Finding>) {
+fn resolve_draft<'s>(draft: &mut Draft<'s>, names: &Names<'s>) -> Vec<Finding> {
     let Draft {
-        mut entity,
-        references,
-        ..
+        entity, references, ..
     } = draft;
     let mut errors = Vec::new();
-    let mut broken: Vec<&[Step]> = Vec::new();
-    for reference in &references {
+    let mut broken: Vec<Place> = Vec::new();
+    for reference in references.iter() {
         match names.resolve(reference) {
             Ok(id) => {
-                if let Some(slot) = locate(&mut entity.attrs, &reference.at) {
+                if let Some(slot) = locate(&mut entity.attrs, reference.at) {
                     *slot = Val::Ref(id);
                 }
             }
             Err(error) => {
                 errors.push(error);
-                broken.push(&reference.at);
+                broken.push(reference.at);
             }
         }
     }
@@ -240,43 +276,44 @@ fn resolve_draft<'s>(draft: Draft<'s>, names: &Names<'s>) -> (Entity, Vec<Findin
     for at in broken {
         drop_attribute(&mut entity.attrs, at);
     }
+    *references = Box::default();
     tag_errors(&mut errors, entity.kind, &entity.name);
-    (entity, errors)
+    errors
 }
 
 /// The value at `at` inside an entity's attributes.
-fn locate<'a>(attrs: &'a mut [Option<Attr>], at: &[Step]) -> Option<&'a mut Val> {
-    let (Step::Attr(slot), rest) = at.split_first()? else {
-        return None;
-    };
-    let mut val = &mut attrs.get_mut(*slot)?.as_mut()?.val;
-    for step in rest {
-        val = match (step, val) {
-            (Step::Attr(field), Val::Record(fields)) => &mut fields.get_mut(*field)?.as_mut()?.val,
-            (Step::Item(index), Val::List(items)) => items.get_mut(*index)?,
-            _ => return None,
+fn locate(attrs: &mut Attrs, at: Place) -> Option<&mut Val> {
+    let mut val = &mut attrs.get_mut(usize::from(at.slot))?.val;
+    if let Some(field) = at.field {
+        let Val::Record(fields) = val else {
+            return None;
         };
+        val = &mut fields.get_mut(usize::from(field))?.as_mut()?.val;
+    }
+    if let Some(item) = at.item {
+        let Val::List(items) = val else {
+            return None;
+        };
+        val = items.get_mut(item as usize)?;
     }
     Some(val)
 }
 
-/// Clears the innermost attribute (slot or record field) on the path `at`.
-fn drop_attribute(attrs: &mut [Option<Attr>], at: &[Step]) {
-    let Some(last_attr) = at.iter().rposition(|s| matches!(s, Step::Attr(_))) else {
-        return;
-    };
-    let Step::Attr(index) = at[last_attr] else {
-        return;
-    };
-    if last_attr == 0 {
-        if let Some(slot) = attrs.get_mut(index) {
-            *slot = None;
-        }
-        return;
-    }
-    if let Some(Val::Record(fields)) = locate(attrs, &at[..last_attr]) {
-        if let Some(field) = fields.get_mut(index) {
-            *field = None;
+/// Clears the innermost attribute (slot or record field) holding `at`.
+fn drop_attribute(attrs: &mut Attrs, at: Place) {
+    let slot = usize::from(at.slot);
+    match at.field {
+        None => attrs.set(slot, None),
+        Some(field) => {
+            if let Some(Attr {
+                val: Val::Record(fields),
+                ..
+            }) = attrs.get_mut(slot)
+            {
+                if let Some(field) = fields.get_mut(usize::from(field)) {
+                    *field = None;
+                }
+            }
         }
     }
 }
@@ -586,7 +623,13 @@ impl<'s> Converter<'_, 's> {
                 }
             }
             (ValueKind::Ident(word), Type::Ref(kinds)) => {
-                let at = self.at.clone();
+                let Some(at) = Place::of(&self.at) else {
+                    // The schema nests no reference deeper than a list in a record.
+                    return Err(invalid(
+                        "nested too deeply",
+                        format!("`{}` cannot hold a reference here", field.name),
+                    ));
+                };
                 self.references.push(Reference {
                     at,
                     name: word,

@@ -178,11 +178,11 @@ impl CompiledPath {
         let mut own: Option<&Attr> = None;
         for step in &self.steps {
             attr = match (*step, attr.map(|a| &a.val)) {
-                (Step::Slot(slot), None) => current.attrs.get(slot).and_then(Option::as_ref),
+                (Step::Slot(slot), None) => current.attrs.get(slot),
                 (Step::Slot(slot), Some(Val::Ref(id))) => {
                     own = own.or(attr);
                     current = scope.inventory.entity(*id);
-                    current.attrs.get(slot).and_then(Option::as_ref)
+                    current.attrs.get(slot)
                 }
                 (Step::Field(field), Some(Val::Record(fields))) => {
                     fields.get(field).and_then(Option::as_ref)
@@ -206,8 +206,8 @@ fn read_path<'a>(steps: &[Step], scope: Scope<'a>, entity: EntityId) -> V<'a> {
         current = match (*step, &current) {
             (Step::Slot(slot), V::Entity(id)) => {
                 match scope.inventory.entity(*id).attrs.get(slot) {
-                    Some(Some(attr)) => V::from_val(&attr.val),
-                    _ => V::Null,
+                    Some(attr) => V::from_val(&attr.val),
+                    None => V::Null,
                 }
             }
             (Step::Field(field), V::Record(fields)) => match fields.get(field) {
