@@ -70,10 +70,11 @@ impl Attrs {
         if self.stored & bit != 0 {
             return self.values.get(self.position(slot));
         }
-        (self.flags & bit != 0).then(|| match self.truth & bit {
+        let value = match self.truth & bit {
             0 => &DERIVED_FALSE,
             _ => &DERIVED_TRUE,
-        })
+        };
+        (self.flags & bit != 0).then_some(value)
     }
 
     /// A stored value, to patch in place (a resolved reference). Derived booleans are
