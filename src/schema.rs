@@ -242,6 +242,9 @@ pub mod device {
     pub const OS_NAME: usize = field_index(OS, "name");
     pub const OS_VERSION: usize = field_index(OS, "version");
     pub const OS_END: usize = field_index(OS, "end_of_support");
+    pub const MODEL: Slot<tag::Device> = Slot::named(DEVICE, DEVICE_FACTS, "model");
+    pub const NAME: Slot<tag::Device> = fact("name");
+    pub const DECISIONS: Slot<tag::Device> = fact("decisions");
     pub const ACTIVE: Slot<tag::Device> = fact("active");
     pub const HANDLES_EPHI: Slot<tag::Device> = fact("handles_ephi");
     pub const STORES_EPHI: Slot<tag::Device> = fact("stores_ephi");

@@ -6,7 +6,7 @@
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{Attr, Entity, EntityId, Inventory, Val, os_support};
+use super::{Attr, Entity, EntityId, Inherited, Inventory, Val, os_support};
 use crate::date::Date;
 use crate::schema::{Kind, Type, device as device_slot, model as model_slot, tag};
 
@@ -15,25 +15,33 @@ type Index = FxHashMap<EntityId, Vec<EntityId>>;
 
 pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
     for entity in &mut inventory.entities {
-        // Room for every fact stored as a value (booleans are bits); a device's own are
-        // counted when they are known, in `DeviceFacts::apply`.
-        let stored_facts = match entity.kind {
-            Kind::Device => 2,
-            kind => kind.facts().iter().filter(|f| f.ty != Type::Bool).count(),
-        };
-        entity.attrs.reserve(stored_facts);
-        let name = Val::Str((*entity.name).into());
-        entity.set("name", name);
+        // A device's facts are stored at once, in `DeviceFacts::apply`; other kinds get
+        // room for every fact stored as a value (booleans are bits).
+        if entity.kind != Kind::Device {
+            let stored = entity.kind.facts().iter().filter(|f| f.ty != Type::Bool);
+            entity.facts.reserve(stored.count());
+            let name = Val::Str((*entity.name).into());
+            entity.set("name", name);
+        }
     }
+    let decided = decisions_in_effect(inventory, as_of);
     let covers = index_lists(inventory, Kind::Safeguard, "covers");
     let by_model = index_refs(inventory, "model");
     let by_vlan = index_refs(inventory, "vlan");
 
     let catalog = model_os_answers(inventory);
+    let shared: FxHashMap<EntityId, ResolvedOs> = inventory
+        .of_kind(Kind::Model)
+        .iter()
+        .map(|&id| (id, resolve_os(None, Some(inventory.entity(id)), &catalog)))
+        .collect();
     let facts: Vec<(EntityId, DeviceFacts)> = inventory
         .of_kind(Kind::Device)
         .par_iter()
-        .map(|&id| (id, device_facts(inventory, id, &covers, &catalog, as_of)))
+        .map(|&id| {
+            let facts = device_facts(inventory, id, &covers, &catalog, &shared, as_of);
+            (id, facts.with_decisions(inventory, id, &decided))
+        })
         .collect();
     let mut services_ephi: FxHashSet<EntityId> = FxHashSet::default();
     let mut ephi_vlans: FxHashSet<EntityId> = FxHashSet::default();
@@ -75,29 +83,13 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
         safeguard.set("guarding", Val::Bool(is_guarding(kind)));
         safeguard.set("current", Val::Bool(current));
     }
-    let decided = decisions_in_effect(inventory, as_of);
-    let decisions_of = |targets: &[Option<&Val>]| {
-        let mut found: Vec<EntityId> = targets
-            .iter()
-            .filter_map(|t| t.and_then(as_ref))
-            .flat_map(|t| decided.get(&t).into_iter().flatten().copied())
-            .collect();
-        found.sort_unstable();
-        found.dedup();
-        Val::List(found.into_iter().map(Val::Ref).collect())
-    };
     let mut writes: Vec<(EntityId, &'static str, Val)> = Vec::new();
-    for &id in inventory.of_kind(Kind::Device) {
-        let device = inventory.entity(id);
-        let this = Val::Ref(id);
-        let list = decisions_of(&[Some(&this), device.get("model"), device.get("vlan")]);
-        writes.push((id, "decisions", list));
-    }
     for &id in inventory.of_kind(Kind::Flow) {
         let flow = inventory.entity(id);
         let this = Val::Ref(id);
         let (from, to) = (flow.get("from"), flow.get("to"));
-        writes.push((id, "decisions", decisions_of(&[Some(&this), from, to])));
+        let decisions = decisions_of(&decided, &[Some(&this), from, to]);
+        writes.push((id, "decisions", decisions));
         let carries = match flow.get("ephi") {
             Some(Val::Bool(stated)) => *stated,
             _ => [from, to]
@@ -151,6 +143,18 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
             vulnerability.set("patch_clock", Val::Date(clock));
         }
     }
+    inventory.inherited = shared
+        .into_iter()
+        .map(|(id, resolved)| {
+            let model = inventory.entity(id).typed::<tag::Model>();
+            let connectivity = model.and_then(|m| m.attr(model_slot::CONNECTIVITY));
+            let inherited = Inherited {
+                os: resolved.os,
+                connectivity: connectivity.cloned().map(Attr::inherited),
+            };
+            (id, inherited)
+        })
+        .collect();
 }
 
 /// Firewalls, ACLs, NAC and segmentation gateways decide what traffic passes.
@@ -194,6 +198,18 @@ fn decisions_in_effect(inventory: &mut Inventory, as_of: Date) -> Index {
     index
 }
 
+/// The decisions in effect that name one of `targets`, as a list fact.
+fn decisions_of(decided: &Index, targets: &[Option<&Val>]) -> Val {
+    let mut found: Vec<EntityId> = targets
+        .iter()
+        .filter_map(|t| t.and_then(as_ref))
+        .flat_map(|t| decided.get(&t).into_iter().flatten().copied())
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    Val::List(found.into_iter().map(Val::Ref).collect())
+}
+
 fn as_ref(val: &Val) -> Option<EntityId> {
     match val {
         Val::Ref(id) => Some(*id),
@@ -235,42 +251,52 @@ struct DeviceFacts {
     unsupported: bool,
     unpatchable: bool,
     covered_by: Vec<EntityId>,
-    connectivity: Option<Attr>,
     on_lan: bool,
     general_purpose_os: bool,
     os_catalog_hint: Option<String>,
     migration_pending: bool,
     fda_maintained: bool,
+    decisions: Val,
 }
 
 impl DeviceFacts {
+    fn with_decisions(self, inventory: &Inventory, id: EntityId, decided: &Index) -> DeviceFacts {
+        let device = inventory.entity(id);
+        let this = Val::Ref(id);
+        let targets = [Some(&this), device.get("model"), device.get("vlan")];
+        DeviceFacts {
+            decisions: decisions_of(decided, &targets),
+            ..self
+        }
+    }
+
     /// Writes the facts through typed slots: a name lookup per fact and device was
     /// the largest cost of derivation.
     fn apply(self, device: &mut Entity) {
         use device_slot as slot;
-        // The values stored (booleans are bits): os and connectivity when not stated on
-        // the device, the optional facts, covered_by, and decisions written after.
-        let inserted = |slot: crate::schema::Slot<tag::Device>, value: bool| {
-            value && device.attrs.get(slot.index()).is_none()
-        };
-        let stored = [
-            inserted(slot::OS_BLOCK, self.os.is_some()),
-            inserted(slot::CONNECTIVITY, self.connectivity.is_some()),
+        // Room for exactly the facts stored as values (booleans are bits): the name,
+        // covered_by, decisions, and the optional ones.
+        let optional = [
+            self.os.is_some(),
             self.os_catalog_hint.is_some(),
             self.end_of_support.is_some(),
-        ]
-        .into_iter()
-        .filter(|&stored| stored)
-        .count()
-            + 2;
-        device.attrs.reserve(stored);
+        ];
+        device
+            .facts
+            .reserve(3 + optional.into_iter().filter(|&stored| stored).count());
+        device.put(
+            slot::NAME,
+            Some(Attr::derived(Val::Str((*device.name).into()))),
+        );
+        device.put(slot::DECISIONS, Some(Attr::derived(self.decisions)));
         let fact = |val| Some(Attr::derived(val));
         device.put(slot::ACTIVE, fact(Val::Bool(self.active)));
         device.put(slot::HANDLES_EPHI, fact(Val::Bool(self.handles_ephi)));
         device.put(slot::STORES_EPHI, fact(Val::Bool(self.stores_ephi)));
         device.put(slot::TRANSMITS_EPHI, fact(Val::Bool(self.transmits_ephi)));
-        device.put(slot::OS_BLOCK, self.os);
-        device.put(slot::CONNECTIVITY, self.connectivity);
+        if self.os.is_some() {
+            device.put(slot::OS_BLOCK, self.os);
+        }
         let ephi_device = self.active && self.handles_ephi;
         device.put(slot::EPHI_DEVICE, fact(Val::Bool(ephi_device)));
         device.put(slot::ON_LAN, fact(Val::Bool(self.on_lan)));
@@ -363,35 +389,22 @@ fn model_os_answers(inventory: &Inventory) -> CatalogAnswers<'_> {
     answers
 }
 
-fn device_facts(
-    inventory: &Inventory,
-    id: EntityId,
-    covers: &Index,
-    catalog: &CatalogAnswers,
-    as_of: Date,
-) -> DeviceFacts {
-    let device = inventory.entity(id);
-    let active = !matches!(device.get("decommissioned"), Some(Val::Date(d)) if *d <= as_of);
-    let uses: Vec<&str> = match device.get("ephi") {
-        Some(Val::List(uses)) => uses
-            .iter()
-            .filter_map(|u| if let Val::Enum(u) = u { Some(*u) } else { None })
-            .collect(),
-        _ => Vec::new(),
-    };
-    let model = match device.get("model") {
-        Some(Val::Ref(id)) => Some(inventory.entity(*id)),
-        None | Some(_) => None,
-    };
+/// A device's operating system: its own `os` fields, else its model's (LANGUAGE.md §4),
+/// with what the catalog says of it.
+pub(super) struct ResolvedOs {
+    /// The completed `os` record, as policies read it.
+    pub os: Option<Attr>,
+    end: Option<Date>,
+    hint: Option<String>,
+    general_purpose: bool,
+}
 
-    let typed_device = device.typed::<tag::Device>();
-    let typed_model = model.and_then(Entity::typed::<tag::Model>);
-    let own_attr = |slot| typed_device.as_ref().and_then(|d| d.attr(slot));
-    let model_attr = |slot| typed_model.as_ref().and_then(|m| m.attr(slot));
-    let own = os_fields(own_attr(device_slot::OS_BLOCK));
+fn resolve_os(own: Option<&Attr>, model: Option<&Entity>, catalog: &CatalogAnswers) -> ResolvedOs {
+    let model_attr = |slot| model?.typed::<tag::Model>()?.attr(slot);
+    let own_fields = os_fields(own);
     let model_os = os_fields(model_attr(model_slot::OS_BLOCK));
     let inherit = |slot: usize| {
-        own[slot]
+        own_fields[slot]
             .clone()
             .or_else(|| model_os[slot].clone().map(Attr::inherited))
     };
@@ -406,7 +419,7 @@ fn device_facts(
             None => ask_catalog(n, version),
         }
     });
-    let os_end = own[OS_END].clone().or_else(|| {
+    let os_end = own_fields[OS_END].clone().or_else(|| {
         if same_as_model {
             if let Some(attr) = model_os[OS_END].clone() {
                 return Some(attr.inherited());
@@ -417,32 +430,20 @@ fn device_facts(
             .and_then(|(end, _)| *end)
             .map(|d| Attr::derived(Val::Date(d)))
     });
-    let os_date = match &os_end {
+    let end = match &os_end {
         Some(Attr {
             val: Val::Date(d), ..
         }) => Some(*d),
         _ => None,
     };
-    let product_date = match model.and_then(|m| m.get("end_of_support")) {
-        Some(Val::Date(d)) => Some(*d),
-        _ => None,
-    };
-    let end_of_support = os_date.into_iter().chain(product_date).min();
-    let unsupported = end_of_support.is_some_and(|d| d < as_of);
-    let unpatchable = unsupported
-        || matches!(
-            device.field("patch", "status"),
-            Some(Val::Enum("unpatchable"))
-        );
-    // The resolved os record keeps the device's own block as its place, else the model's.
-    let os_catalog_hint = answer.and_then(|(_, hint)| hint);
-    let general_purpose_os = text(&name).is_some_and(|n| {
+    let general_purpose = text(&name).is_some_and(|n| {
         let lower = n.to_lowercase();
         GENERAL_PURPOSE.iter().any(|p| lower.starts_with(p))
     });
+    // The resolved os record keeps the device's own block as its place, else the model's.
     let os = (name.is_some() || version.is_some() || os_end.is_some()).then(|| {
         let val = Val::Record(Box::new([name, version, os_end]));
-        let own_block = own_attr(device_slot::OS_BLOCK).and_then(Attr::span);
+        let own_block = own.and_then(Attr::span);
         let model_block = model_attr(model_slot::OS_BLOCK).and_then(Attr::span);
         match (own_block, model_block) {
             (Some(span), _) => Attr::new(val, span),
@@ -450,6 +451,66 @@ fn device_facts(
             (None, None) => Attr::derived(val),
         }
     });
+    ResolvedOs {
+        os,
+        end,
+        hint: answer.and_then(|(_, hint)| hint),
+        general_purpose,
+    }
+}
+
+fn device_facts(
+    inventory: &Inventory,
+    id: EntityId,
+    covers: &Index,
+    catalog: &CatalogAnswers,
+    shared: &FxHashMap<EntityId, ResolvedOs>,
+    as_of: Date,
+) -> DeviceFacts {
+    let device = inventory.entity(id);
+    let active = !matches!(device.get("decommissioned"), Some(Val::Date(d)) if *d <= as_of);
+    let uses: Vec<&str> = match device.get("ephi") {
+        Some(Val::List(uses)) => uses
+            .iter()
+            .filter_map(|u| if let Val::Enum(u) = u { Some(*u) } else { None })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let model = match device.get("model") {
+        Some(Val::Ref(id)) => Some(*id),
+        None | Some(_) => None,
+    };
+
+    let own_attr = |slot| device.typed::<tag::Device>()?.attr(slot);
+    let own_os = own_attr(device_slot::OS_BLOCK);
+    // Nearly every device states no os of its own: it reads its model's, resolved once
+    // and not copied (`Inventory::attr`). Only a device's own os is stored on it.
+    let mut own_resolved = None;
+    let resolved = match (own_os, model.and_then(|m| shared.get(&m))) {
+        (None, Some(shared)) => shared,
+        _ => own_resolved.insert(resolve_os(
+            own_os,
+            model.map(|m| inventory.entity(m)),
+            catalog,
+        )),
+    };
+    let (end, hint, general_purpose_os) = (
+        resolved.end,
+        resolved.hint.clone(),
+        resolved.general_purpose,
+    );
+    let os = own_resolved.and_then(|r| r.os);
+    let product_date = match model.and_then(|m| inventory.entity(m).get("end_of_support")) {
+        Some(Val::Date(d)) => Some(*d),
+        _ => None,
+    };
+    let end_of_support = end.into_iter().chain(product_date).min();
+    let unsupported = end_of_support.is_some_and(|d| d < as_of);
+    let unpatchable = unsupported
+        || matches!(
+            device.field("patch", "status"),
+            Some(Val::Enum("unpatchable"))
+        );
 
     let mut covered_by: Vec<EntityId> = Vec::new();
     let mut add_covering = |target: Option<&Val>| {
@@ -466,12 +527,12 @@ fn device_facts(
     covered_by.sort_unstable();
     covered_by.dedup();
 
-    let connectivity = own_attr(device_slot::CONNECTIVITY).cloned().or_else(|| {
-        model_attr(model_slot::CONNECTIVITY)
-            .cloned()
-            .map(Attr::inherited)
-    });
-    let on_lan = match connectivity.as_ref().map(|a| &a.val) {
+    let model_connectivity = || {
+        let model = inventory.entity(model?).typed::<tag::Model>()?;
+        model.attr(model_slot::CONNECTIVITY)
+    };
+    let connectivity = own_attr(device_slot::CONNECTIVITY).or_else(model_connectivity);
+    let on_lan = match connectivity.map(|a| &a.val) {
         Some(Val::List(links)) => links
             .iter()
             .any(|l| matches!(l, Val::Enum("ethernet" | "wifi"))),
@@ -488,16 +549,17 @@ fn device_facts(
         unsupported,
         unpatchable,
         covered_by,
-        connectivity,
         on_lan,
         general_purpose_os,
-        os_catalog_hint,
+        os_catalog_hint: hint,
         // NPRM exception (a): a dated replacement plan whose date has not passed.
         migration_pending: device.field("migration", "plan").is_some()
             && matches!(device.field("migration", "by"), Some(Val::Date(by)) if *by >= as_of),
         // NPRM exception (b): an FDA-authorized product kept supported and patched as
         // its manufacturer directs.
-        fda_maintained: model.is_some_and(|m| m.field("fda", "submission").is_some())
+        decisions: Val::List(Box::default()),
+        fda_maintained: model
+            .is_some_and(|m| inventory.entity(m).field("fda", "submission").is_some())
             && !unsupported
             && matches!(
                 device.field("patch", "status"),

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::date::Date;
 use crate::finding::Finding;
-use crate::schema::{KINDS, Kind, KindTag, Slot};
+use crate::schema::{KINDS, Kind, KindTag, Slot, device, tag};
 use crate::source::Span;
 
 pub use attrs::Attrs;
@@ -99,17 +99,38 @@ pub struct Entity {
     pub kind: Kind,
     pub name: Arc<str>,
     pub name_span: Span,
-    /// Keys then derived facts, by [`Kind::slot`].
+    /// The keys as the block states them, by [`Kind::slot`].
     pub attrs: Attrs,
+    /// What resolution derives: the facts, and the keys it completes (a device's `os`
+    /// and `connectivity` with what they inherit from the model), which take precedence.
+    facts: Attrs,
     /// `x_…` user extensions, in source order.
     pub extensions: Vec<(String, Attr)>,
 }
 
 impl Entity {
+    pub(crate) fn new(kind: Kind, name: &str, name_span: Span, attrs: Attrs) -> Entity {
+        Entity {
+            kind,
+            name: name.into(),
+            name_span,
+            attrs,
+            facts: Attrs::default(),
+            extensions: Vec::new(),
+        }
+    }
+
+    /// A key or fact by slot, as resolution completed it.
+    pub fn attr(&self, slot: usize) -> Option<&Attr> {
+        self.facts.get(slot).or_else(|| self.attrs.get(slot))
+    }
+
     /// A key or fact by name, looked up in this entity's own kind (so it cannot read
     /// another kind's slot); [`Entity::attr`] is the typed form for resolution itself.
+    /// What a device inherits from its model is not on the device:
+    /// [`Inventory::get`] reads it.
     pub fn get(&self, name: &str) -> Option<&Val> {
-        self.attrs.get(self.kind.slot(name)?).map(|a| &a.val)
+        self.attr(self.kind.slot(name)?).map(|a| &a.val)
     }
 
     /// Where attribute `key` was written, else the block's name: what to point at.
@@ -118,17 +139,10 @@ impl Entity {
         attr.and_then(Attr::span).unwrap_or(self.name_span)
     }
 
-    /// A field of a nested record (`patch.status`).
+    /// A field of a nested record (`patch.status`) the entity states or derives.
     pub fn field(&self, record: &str, field: &str) -> Option<&Val> {
-        let Some(Val::Record(fields)) = self.get(record) else {
-            return None;
-        };
-        let crate::schema::Type::Record(keys) = self.kind.slot_key(self.kind.slot(record)?)?.ty
-        else {
-            return None;
-        };
-        let (slot, _) = crate::schema::field(keys, field)?;
-        fields.get(slot)?.as_ref().map(|a| &a.val)
+        let slot = self.kind.slot(record)?;
+        field_of(self.kind, slot, self.attr(slot)?, field)
     }
 
     /// This entity as one of kind `K`, if it is one: the view only `K`'s slots read.
@@ -138,15 +152,33 @@ impl Entity {
 
     fn put<K: KindTag>(&mut self, slot: Slot<K>, attr: Option<Attr>) {
         if self.kind == K::KIND {
-            self.attrs.set(slot.index(), attr);
+            self.facts.set(slot.index(), attr);
         }
     }
 
     fn set(&mut self, name: &str, val: Val) {
         if let Some(slot) = self.kind.slot(name) {
-            self.attrs.set(slot, Some(Attr::derived(val)));
+            self.facts.set(slot, Some(Attr::derived(val)));
         }
     }
+}
+
+/// What the devices of a model inherit from it.
+#[derive(Debug)]
+pub(crate) struct Inherited {
+    os: Option<Attr>,
+    connectivity: Option<Attr>,
+}
+
+/// Field `field` of the record `record` holds in slot `slot` of an entity of `kind`.
+fn field_of<'a>(kind: Kind, slot: usize, record: &'a Attr, field: &str) -> Option<&'a Val> {
+    let (Val::Record(fields), crate::schema::Type::Record(keys)) =
+        (&record.val, kind.slot_key(slot)?.ty)
+    else {
+        return None;
+    };
+    let (index, _) = crate::schema::field(keys, field)?;
+    fields.get(index)?.as_ref().map(|a| &a.val)
 }
 
 /// An entity known to be of kind `K`, read through `K`'s typed slots:
@@ -174,7 +206,7 @@ pub struct Typed<'a, K>(&'a Entity, std::marker::PhantomData<K>);
 
 impl<'a, K> Typed<'a, K> {
     pub fn attr(&self, slot: Slot<K>) -> Option<&'a Attr> {
-        self.0.attrs.get(slot.index())
+        self.0.attr(slot.index())
     }
 }
 
@@ -185,6 +217,9 @@ pub struct Inventory {
     /// (Fx) would let crafted names collide.
     pub names: foldhash::HashMap<Arc<str>, EntityId>,
     by_kind: [Vec<EntityId>; KINDS.len()],
+    /// What the devices of each model inherit from it, by model: read through, never
+    /// copied onto each device.
+    inherited: rustc_hash::FxHashMap<EntityId, Inherited>,
     /// The flow graph, built the first time a policy asks about paths.
     network: std::sync::OnceLock<NetworkGraph>,
 }
@@ -192,6 +227,39 @@ pub struct Inventory {
 impl Inventory {
     pub fn entity(&self, id: EntityId) -> &Entity {
         &self.entities[id.index()]
+    }
+
+    /// A key or fact of an entity as policies read it: a device that states no `os` or
+    /// `connectivity` of its own reads its model's.
+    pub fn attr(&self, id: EntityId, slot: usize) -> Option<&Attr> {
+        let entity = self.entity(id);
+        entity.attr(slot).or_else(|| {
+            let device = entity.typed::<tag::Device>()?;
+            let Val::Ref(model) = device.attr(device::MODEL)?.val else {
+                return None;
+            };
+            let inherited = self.inherited.get(&model)?;
+            if slot == device::OS_BLOCK.index() {
+                inherited.os.as_ref()
+            } else if slot == device::CONNECTIVITY.index() {
+                inherited.connectivity.as_ref()
+            } else {
+                None
+            }
+        })
+    }
+
+    /// A key or fact of an entity by name, inherited values included.
+    pub fn get(&self, id: EntityId, name: &str) -> Option<&Val> {
+        let slot = self.entity(id).kind.slot(name)?;
+        self.attr(id, slot).map(|a| &a.val)
+    }
+
+    /// A field of a nested record of an entity (`os.name`), inherited values included.
+    pub fn field(&self, id: EntityId, record: &str, field: &str) -> Option<&Val> {
+        let kind = self.entity(id).kind;
+        let slot = kind.slot(record)?;
+        field_of(kind, slot, self.attr(id, slot)?, field)
     }
 
     pub fn lookup(&self, name: &str) -> Option<EntityId> {

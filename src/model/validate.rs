@@ -135,13 +135,13 @@ fn draft_block<'s>(block: &Block<'s>, kind: Kind) -> (Draft<'s>, Vec<Finding>) {
         }
     }
     tag_errors(&mut errors, kind, block.name.text);
-    let entity = Entity {
+    let mut entity = Entity::new(
         kind,
-        name: block.name.text.into(),
-        name_span: block.name.span,
-        attrs: Attrs::from_slots(attrs),
-        extensions,
-    };
+        block.name.text,
+        block.name.span,
+        Attrs::from_slots(attrs),
+    );
+    entity.extensions = extensions;
     (
         Draft {
             entity,

@@ -21,12 +21,11 @@ fn inventory(text: &str) -> Outcome {
 }
 
 fn get<'a>(outcome: &'a Outcome, entity: &str, path: &str) -> Option<&'a Val> {
-    let entity = outcome
-        .inventory
-        .entity(outcome.inventory.lookup(entity).unwrap());
+    let inventory = &outcome.inventory;
+    let id = inventory.lookup(entity).unwrap();
     match path.split_once('.') {
-        Some((record, field)) => entity.field(record, field),
-        None => entity.get(path),
+        Some((record, field)) => inventory.field(id, record, field),
+        None => inventory.get(id, path),
     }
 }
 

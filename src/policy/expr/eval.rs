@@ -173,16 +173,16 @@ impl CompiledPath {
         scope: Scope<'a>,
         entity: EntityId,
     ) -> (Option<&'a Attr>, Option<&'a Attr>) {
-        let mut current = scope.inventory.entity(entity);
+        let mut current = entity;
         let mut attr: Option<&Attr> = None;
         let mut own: Option<&Attr> = None;
         for step in &self.steps {
             attr = match (*step, attr.map(|a| &a.val)) {
-                (Step::Slot(slot), None) => current.attrs.get(slot),
+                (Step::Slot(slot), None) => scope.inventory.attr(current, slot),
                 (Step::Slot(slot), Some(Val::Ref(id))) => {
                     own = own.or(attr);
-                    current = scope.inventory.entity(*id);
-                    current.attrs.get(slot)
+                    current = *id;
+                    scope.inventory.attr(current, slot)
                 }
                 (Step::Field(field), Some(Val::Record(fields))) => {
                     fields.get(field).and_then(Option::as_ref)
@@ -204,12 +204,10 @@ fn read_path<'a>(steps: &[Step], scope: Scope<'a>, entity: EntityId) -> V<'a> {
     let mut current = V::Entity(entity);
     for step in steps {
         current = match (*step, &current) {
-            (Step::Slot(slot), V::Entity(id)) => {
-                match scope.inventory.entity(*id).attrs.get(slot) {
-                    Some(attr) => V::from_val(&attr.val),
-                    None => V::Null,
-                }
-            }
+            (Step::Slot(slot), V::Entity(id)) => match scope.inventory.attr(*id, slot) {
+                Some(attr) => V::from_val(&attr.val),
+                None => V::Null,
+            },
             (Step::Field(field), V::Record(fields)) => match fields.get(field) {
                 Some(Some(attr)) => V::from_val(&attr.val),
                 _ => V::Null,

@@ -533,7 +533,9 @@ fn unpatchable(view: &View) -> Section {
         "Every device in service can be patched and is supported.",
     );
     for device in view.active_devices().filter(|d| flag(d, "unpatchable")) {
-        let os = [device.field("os", "name"), device.field("os", "version")]
+        let id = view.inventory.lookup(&device.name);
+        let os_field = |field| view.inventory.field(id?, "os", field);
+        let os = [os_field("name"), os_field("version")]
             .into_iter()
             .filter_map(text)
             .collect::<Vec<_>>()
