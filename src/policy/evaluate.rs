@@ -29,19 +29,46 @@ pub struct Settings<'a> {
     pub root_span: Option<Span>,
 }
 
-/// How one policy fared: the entities it judged (those its `where` selects, in id
-/// order) and how many of them failed its `require`, before waivers.
+/// How one policy fared: the entities it judged (those its `where` selects) and how many
+/// of them failed its `require`, before waivers.
 #[derive(Debug, Clone)]
 pub struct Tally {
     pub rule: Arc<Rule>,
-    pub judged: Vec<EntityId>,
+    kind: Kind,
+    /// Bit `i` set: the `i`-th entity of `kind` was judged. A bit an entity, not an id:
+    /// 35 device policies over a million devices would otherwise hold 140 MB of ids.
+    judged: Vec<u64>,
+    judged_count: usize,
     pub failed: usize,
 }
 
 impl Tally {
     pub fn passed(&self) -> usize {
-        self.judged.len().saturating_sub(self.failed)
+        self.judged_count.saturating_sub(self.failed)
     }
+
+    pub fn judged_count(&self) -> usize {
+        self.judged_count
+    }
+
+    /// The entities judged, in id order.
+    pub fn judged<'a>(&'a self, inventory: &'a Inventory) -> impl Iterator<Item = EntityId> + 'a {
+        let entities = inventory.of_kind(self.kind);
+        (0..entities.len())
+            .filter(|&i| self.judged[i / 64] & (1 << (i % 64)) != 0)
+            .map(|i| entities[i])
+    }
+}
+
+/// Entities judged together by one task: the width of a word of the judged bitsets.
+const CHUNK: usize = 64;
+
+/// What one chunk of entities gave: for each policy the bits of the entities it judged
+/// and how many failed, and the findings.
+struct ChunkResult {
+    judged: Vec<u64>,
+    failed: Vec<usize>,
+    findings: Vec<Finding>,
 }
 
 /// Findings (unsorted) and one tally per selected policy, in policy id order.
@@ -74,7 +101,9 @@ pub fn evaluate(inventory: &Inventory, settings: &Settings) -> (Vec<Finding>, Ve
                 let missing = missing_organization(policy, severity, settings.root_span);
                 tallies.push(Tally {
                     rule: Arc::clone(&policy.rule),
+                    kind,
                     judged: Vec::new(),
+                    judged_count: 0,
                     failed: usize::from(missing.is_some()),
                 });
                 findings.extend(missing);
@@ -82,39 +111,41 @@ pub fn evaluate(inventory: &Inventory, settings: &Settings) -> (Vec<Finding>, Ve
             continue;
         }
         // Entity-major: every policy of the kind judges an entity while its attributes
-        // are in cache, instead of each policy sweeping the whole inventory. Each worker
-        // keeps its own lists; rayon joins them in entity order, so tallies do not
-        // depend on the thread count.
-        let empty = || (Vec::new(), vec![(Vec::new(), 0); policies.len()]);
-        let (found, judged) = entities
-            .par_iter()
-            .fold(empty, |(mut found, mut judged), &id| {
-                for (index, &(policy, severity)) in policies.iter().enumerate() {
-                    if policy.applies.as_ref().is_none_or(|w| w.holds(scope, id)) {
-                        judged[index].0.push(id);
-                        if !policy.require.holds(scope, id) {
-                            judged[index].1 += 1;
-                            found.push(finding(policy, severity, scope, id));
+        // are in cache, instead of each policy sweeping the whole inventory. Chunks come
+        // back in entity order, so nothing depends on the thread count.
+        let chunks: Vec<ChunkResult> = entities
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut result = ChunkResult {
+                    judged: vec![0; policies.len()],
+                    failed: vec![0; policies.len()],
+                    findings: Vec::new(),
+                };
+                for (bit, &id) in chunk.iter().enumerate() {
+                    for (index, &(policy, severity)) in policies.iter().enumerate() {
+                        if policy.applies.as_ref().is_none_or(|w| w.holds(scope, id)) {
+                            result.judged[index] |= 1 << bit;
+                            if !policy.require.holds(scope, id) {
+                                result.failed[index] += 1;
+                                result.findings.push(finding(policy, severity, scope, id));
+                            }
                         }
                     }
                 }
-                (found, judged)
+                result
             })
-            .reduce(empty, |(mut found, mut judged), (more, more_judged)| {
-                found.extend(more);
-                for ((list, failed), (more, more_failed)) in judged.iter_mut().zip(more_judged) {
-                    list.extend(more);
-                    *failed += more_failed;
-                }
-                (found, judged)
-            });
-        for (&(policy, _), (judged, failed)) in policies.iter().zip(judged) {
+            .collect();
+        for (index, &(policy, _)) in policies.iter().enumerate() {
+            let judged: Vec<u64> = chunks.iter().map(|c| c.judged[index]).collect();
             tallies.push(Tally {
                 rule: Arc::clone(&policy.rule),
+                kind,
+                judged_count: judged.iter().map(|w| w.count_ones() as usize).sum(),
                 judged,
-                failed,
+                failed: chunks.iter().map(|c| c.failed[index]).sum(),
             });
         }
+        let found = chunks.into_iter().flat_map(|c| c.findings);
         findings.extend(found);
     }
     tallies.sort_by(|a, b| a.rule.id.cmp(&b.rule.id));

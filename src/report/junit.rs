@@ -98,7 +98,7 @@ fn policy_cases<'a>(
         let name = format!("{} {}: inventory", rule.id, rule.name);
         failure_case(report, finding, name)
     });
-    let entities = tally.judged.iter().map(move |&id| {
+    let entities = tally.judged(report.inventory).map(move |id| {
         let entity = report.inventory.entity(id);
         let name = format!(
             "{} {}: {} {}",
@@ -152,7 +152,7 @@ impl Counts {
     /// every finding of the pack's policies is the failure (or skip) of exactly one.
     fn of_pack(report: &Report, pack: &str, tallies: &[&Tally]) -> Counts {
         let mut counts = Counts {
-            tests: tallies.iter().map(|t| t.judged.len()).sum(),
+            tests: tallies.iter().map(|t| t.judged_count()).sum(),
             ..Counts::default()
         };
         for finding in report.findings.iter().filter(|f| f.rule.pack == pack) {

@@ -82,7 +82,7 @@ fn every_format_is_pinned_on_the_example() {
     insta::assert_snapshot!("riverside-github-summary", github::step_summary(&report));
     let xml = junit::render(&report);
     // One test case per (policy, entity) judged.
-    let judged: usize = outcome.tallies.iter().map(|t| t.judged.len()).sum();
+    let judged: usize = outcome.tallies.iter().map(|t| t.judged_count()).sum();
     assert_eq!(assert_valid_junit(&xml), judged);
     insta::assert_snapshot!("riverside-junit", xml);
 }
@@ -137,7 +137,7 @@ fn junit_has_a_case_for_findings_about_the_whole_inventory() {
     write(dir.path(), "a.ward", "vendor acme { label = \"Acme\" }\n");
     let outcome = check_dir(dir.path());
     let xml = junit::render(&outcome.report("."));
-    let judged: usize = outcome.tallies.iter().map(|t| t.judged.len()).sum();
+    let judged: usize = outcome.tallies.iter().map(|t| t.judged_count()).sum();
     let whole = outcome
         .findings
         .iter()

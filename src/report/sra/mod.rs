@@ -987,7 +987,7 @@ fn nprm_readiness(view: &View) -> Section {
             .iter()
             .filter(|f| f.rule.id == id && f.waived_by.is_some())
             .count();
-        let judged = tally.judged.len();
+        let judged = tally.judged_count();
         let status = if tally.failed == 0 {
             met += 1;
             Cell::Status(
