@@ -128,7 +128,7 @@ pub fn check(files: Vec<InputFile>, judge: &Judge) -> Outcome {
             let text = &sources.get(id)?.text;
             let (blocks, mut errors) = syntax::parse(id, text);
             errors.extend(syntax::invisible_characters(id, text));
-            let (drafts, draft_errors) = model::draft(blocks);
+            let (drafts, draft_errors) = model::draft(blocks, text);
             errors.extend(draft_errors);
             Some((drafts, errors))
         })

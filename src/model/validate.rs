@@ -24,9 +24,11 @@ pub struct Draft<'s> {
     entity: Entity,
     /// The name as written, borrowed from the source text.
     name: &'s str,
+    /// The text of the block's file, where the referenced names are read.
+    text: &'s str,
     /// Kept until every file is drafted: one allocation of the exact size, since a
     /// million devices hold them all at once.
-    references: Box<[Reference<'s>]>,
+    references: Box<[Reference]>,
     /// A second definition of a name or a second organization: reported, not resolved.
     dropped: bool,
 }
@@ -42,10 +44,15 @@ enum Step {
 /// item. The schema nests no deeper (a list inside a record at most).
 #[derive(Clone, Copy, Debug)]
 struct Place {
-    slot: u16,
-    field: Option<u16>,
-    item: Option<u32>,
+    slot: u8,
+    /// `NONE8`: the value is the slot's own.
+    field: u8,
+    /// `NONE32`: the value is not a list item.
+    item: u32,
 }
+
+const NONE8: u8 = u8::MAX;
+const NONE32: u32 = u32::MAX;
 
 impl Place {
     fn of(at: &[Step]) -> Option<Place> {
@@ -58,27 +65,54 @@ impl Place {
             }
             _ => return None,
         };
+        let narrow = |n: usize| u8::try_from(n).ok().filter(|&n| n != NONE8);
         Some(Place {
-            slot: u16::try_from(slot).ok()?,
-            field: field.map(u16::try_from).transpose().ok()?,
-            item: item.map(u32::try_from).transpose().ok()?,
+            slot: narrow(slot)?,
+            field: field.map_or(Some(NONE8), narrow)?,
+            item: match item {
+                None => NONE32,
+                Some(item) => u32::try_from(item).ok().filter(|&i| i != NONE32)?,
+            },
         })
+    }
+
+    fn field(self) -> Option<usize> {
+        (self.field != NONE8).then_some(usize::from(self.field))
+    }
+
+    fn item(self) -> Option<usize> {
+        (self.item != NONE32).then_some(self.item as usize)
     }
 }
 
-struct Reference<'s> {
+/// A name to resolve: the word is the source text under `span`, and the key it was
+/// written under says which kinds it may name. A million devices hold three each until
+/// every file is drafted, so it stays small.
+struct Reference {
     at: Place,
-    name: &'s str,
     span: Span,
-    kinds: &'static [Kind],
-    key: &'static str,
+    key: &'static Key,
+}
+
+/// The kinds a reference written under a key of type `ty` may name (none: any kind).
+fn referenced_kinds(ty: Type) -> &'static [Kind] {
+    match ty {
+        Type::Ref(kinds) => kinds,
+        Type::List(element) => referenced_kinds(*element),
+        Type::Either(first, second) => match referenced_kinds(*first) {
+            [] => referenced_kinds(*second),
+            kinds => kinds,
+        },
+        _ => &[],
+    }
 }
 
 /// Placeholder until [`resolve`] patches the reference in.
 const UNRESOLVED: EntityId = EntityId(u32::MAX);
 
 /// Validates one file's blocks against the schema.
-pub fn draft(blocks: Vec<Block<'_>>) -> (Vec<Draft<'_>>, Vec<Finding>) {
+/// `text` is the file's text the blocks were parsed from.
+pub fn draft<'s>(blocks: Vec<Block<'s>>, text: &'s str) -> (Vec<Draft<'s>>, Vec<Finding>) {
     let mut errors = Vec::new();
     let mut drafts = Vec::with_capacity(blocks.len());
     for block in blocks {
@@ -97,14 +131,14 @@ pub fn draft(blocks: Vec<Block<'_>>) -> (Vec<Draft<'_>>, Vec<Finding>) {
             });
             continue;
         };
-        let (draft, block_errors) = draft_block(&block, kind);
+        let (draft, block_errors) = draft_block(&block, kind, text);
         drafts.push(draft);
         errors.extend(block_errors);
     }
     (drafts, errors)
 }
 
-fn draft_block<'s>(block: &Block<'s>, kind: Kind) -> (Draft<'s>, Vec<Finding>) {
+fn draft_block<'s>(block: &Block<'s>, kind: Kind, text: &'s str) -> (Draft<'s>, Vec<Finding>) {
     let mut errors = Vec::new();
     let mut converter = Converter {
         errors: &mut errors,
@@ -146,6 +180,7 @@ fn draft_block<'s>(block: &Block<'s>, kind: Kind) -> (Draft<'s>, Vec<Finding>) {
         Draft {
             entity,
             name: block.name.text,
+            text,
             references,
             dropped: false,
         },
@@ -255,12 +290,15 @@ pub fn resolve(mut drafts: Vec<Draft<'_>>, errors: &mut Vec<Finding>) -> Invento
 
 fn resolve_draft<'s>(draft: &mut Draft<'s>, names: &Names<'s>) -> Vec<Finding> {
     let Draft {
-        entity, references, ..
+        entity,
+        references,
+        text,
+        ..
     } = draft;
     let mut errors = Vec::new();
     let mut broken: Vec<Place> = Vec::new();
     for reference in references.iter() {
-        match names.resolve(reference) {
+        match names.resolve(reference, text) {
             Ok(id) => {
                 if let Some(slot) = locate(&mut entity.attrs, reference.at) {
                     *slot = Val::Ref(id);
@@ -284,17 +322,17 @@ fn resolve_draft<'s>(draft: &mut Draft<'s>, names: &Names<'s>) -> Vec<Finding> {
 /// The value at `at` inside an entity's attributes.
 fn locate(attrs: &mut Attrs, at: Place) -> Option<&mut Val> {
     let mut val = &mut attrs.get_mut(usize::from(at.slot))?.val;
-    if let Some(field) = at.field {
+    if let Some(field) = at.field() {
         let Val::Record(fields) = val else {
             return None;
         };
-        val = &mut fields.get_mut(usize::from(field))?.as_mut()?.val;
+        val = &mut fields.get_mut(field)?.as_mut()?.val;
     }
-    if let Some(item) = at.item {
+    if let Some(item) = at.item() {
         let Val::List(items) = val else {
             return None;
         };
-        val = items.get_mut(item as usize)?;
+        val = items.get_mut(item)?;
     }
     Some(val)
 }
@@ -302,7 +340,7 @@ fn locate(attrs: &mut Attrs, at: Place) -> Option<&mut Val> {
 /// Clears the innermost attribute (slot or record field) holding `at`.
 fn drop_attribute(attrs: &mut Attrs, at: Place) {
     let slot = usize::from(at.slot);
-    match at.field {
+    match at.field() {
         None => attrs.set(slot, None),
         Some(field) => {
             if let Some(Attr {
@@ -310,7 +348,7 @@ fn drop_attribute(attrs: &mut Attrs, at: Place) {
                 ..
             }) = attrs.get_mut(slot)
             {
-                if let Some(field) = fields.get_mut(usize::from(field)) {
+                if let Some(field) = fields.get_mut(field) {
                     *field = None;
                 }
             }
@@ -356,14 +394,13 @@ impl<'s> Names<'s> {
         found
     }
 
-    fn resolve(&self, reference: &Reference<'s>) -> Result<EntityId, Finding> {
-        let Reference {
-            name: word,
-            span,
-            kinds,
-            key,
-            ..
-        } = *reference;
+    fn resolve(&self, reference: &Reference, text: &'s str) -> Result<EntityId, Finding> {
+        let Reference { span, key, .. } = *reference;
+        let word = text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or_default();
+        let kinds = referenced_kinds(key.ty);
+        let key = key.name;
         let accepts = |kind: Kind| kinds.is_empty() || kinds.contains(&kind);
         match self.ids.get(word) {
             Some(&id) if accepts(self.kinds[id.index()]) => Ok(id),
@@ -443,18 +480,18 @@ fn unknown_key(key: &str, span: Span, fields: &[Key], owner: &str) -> Finding {
     ))
 }
 
-struct Converter<'a, 's> {
+struct Converter<'a> {
     errors: &'a mut Vec<Finding>,
     /// Where the value being converted sits, for references recorded on the way.
     at: Vec<Step>,
-    references: Vec<Reference<'s>>,
+    references: Vec<Reference>,
 }
 
-impl<'s> Converter<'_, 's> {
+impl Converter<'_> {
     /// Converts a body against `fields`; `first_seen` tracks duplicate extension keys.
     fn record(
         &mut self,
-        body: &Body<'s>,
+        body: &Body,
         fields: &'static [Key],
         owner: &str,
         first_seen: &mut Vec<(String, Span)>,
@@ -532,7 +569,7 @@ impl<'s> Converter<'_, 's> {
         }
     }
 
-    fn value(&mut self, value: &Value<'s>, ty: Type, field: &'static Key) -> Option<Val> {
+    fn value(&mut self, value: &Value, ty: Type, field: &'static Key) -> Option<Val> {
         match self.convert(value, ty, field) {
             Ok(val) => Some(val),
             Err(Some(error)) => {
@@ -546,7 +583,7 @@ impl<'s> Converter<'_, 's> {
     /// `Err(None)`: the value was already reported (by the parser or for an element).
     fn convert(
         &mut self,
-        value: &Value<'s>,
+        value: &Value,
         ty: Type,
         field: &'static Key,
     ) -> Result<Val, Option<Finding>> {
@@ -622,7 +659,7 @@ impl<'s> Converter<'_, 's> {
                     }
                 }
             }
-            (ValueKind::Ident(word), Type::Ref(kinds)) => {
+            (ValueKind::Ident(_), Type::Ref(_)) => {
                 let Some(at) = Place::of(&self.at) else {
                     // The schema nests no reference deeper than a list in a record.
                     return Err(invalid(
@@ -632,10 +669,8 @@ impl<'s> Converter<'_, 's> {
                 };
                 self.references.push(Reference {
                     at,
-                    name: word,
                     span: value.span,
-                    kinds,
-                    key: field.name,
+                    key: field,
                 });
                 Ok(Val::Ref(UNRESOLVED))
             }
