@@ -6,9 +6,9 @@
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{Attr, Entity, EntityId, Inherited, Inventory, Val, os_support};
+use super::{Attr, Attrs, Entity, EntityId, Inherited, Inventory, Val, os_support};
 use crate::date::Date;
-use crate::schema::{Kind, Type, device as device_slot, model as model_slot, tag};
+use crate::schema::{Kind, Slot, Type, device as device_slot, model as model_slot, tag};
 
 // Keyed by entity ids, never by input text: Fx is safe and several times faster than SipHash.
 type Index = FxHashMap<EntityId, Vec<EntityId>>;
@@ -35,18 +35,20 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
         .iter()
         .map(|&id| (id, resolve_os(None, Some(inventory.entity(id)), &catalog)))
         .collect();
-    let facts: Vec<(EntityId, DeviceFacts)> = inventory
+    let facts: Vec<(EntityId, Attrs)> = inventory
         .of_kind(Kind::Device)
         .par_iter()
         .map(|&id| {
             let facts = device_facts(inventory, id, &covers, &catalog, &shared, as_of);
-            (id, facts.with_decisions(inventory, id, &decided))
+            let facts = facts.with_decisions(inventory, id, &decided);
+            (id, facts.store(&inventory.entity(id).name))
         })
         .collect();
     let mut services_ephi: FxHashSet<EntityId> = FxHashSet::default();
     let mut ephi_vlans: FxHashSet<EntityId> = FxHashSet::default();
     for (id, facts) in facts {
-        if facts.active && facts.handles_ephi {
+        let ephi_device = facts.get(device_slot::EPHI_DEVICE.index());
+        if ephi_device.is_some_and(|a| a.val == Val::Bool(true)) {
             let device = inventory.entity(id);
             if let Some(Val::List(vendors)) = device.get("serviced_by") {
                 services_ephi.extend(vendors.iter().filter_map(as_ref));
@@ -55,7 +57,7 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
                 ephi_vlans.insert(*vlan);
             }
         }
-        facts.apply(&mut inventory.entities[id.index()]);
+        inventory.entities[id.index()].facts = facts;
     }
     for id in inventory.of_kind(Kind::Vendor).to_vec() {
         let vendor = &mut inventory.entities[id.index()];
@@ -270,10 +272,12 @@ impl DeviceFacts {
         }
     }
 
-    /// Writes the facts through typed slots: a name lookup per fact and device was
-    /// the largest cost of derivation.
-    fn apply(self, device: &mut Entity) {
+    /// The device's fact store, written through typed slots (a name lookup per fact and
+    /// device was the largest cost of derivation) and built whole, so it is allocated
+    /// once, at its size.
+    fn store(self, name: &str) -> Attrs {
         use device_slot as slot;
+        let mut facts = Attrs::default();
         // Room for exactly the facts stored as values (booleans are bits): the name,
         // covered_by, decisions, and the optional ones.
         let optional = [
@@ -281,44 +285,41 @@ impl DeviceFacts {
             self.os_catalog_hint.is_some(),
             self.end_of_support.is_some(),
         ];
-        device
-            .facts
-            .reserve(3 + optional.into_iter().filter(|&stored| stored).count());
-        device.put(
-            slot::NAME,
-            Some(Attr::derived(Val::Str((*device.name).into()))),
-        );
-        device.put(slot::DECISIONS, Some(Attr::derived(self.decisions)));
+        facts.reserve(3 + optional.into_iter().filter(|&stored| stored).count());
+        let mut put = |slot: Slot<tag::Device>, attr| facts.set(slot.index(), attr);
+        put(slot::NAME, Some(Attr::derived(Val::Str(name.into()))));
+        put(slot::DECISIONS, Some(Attr::derived(self.decisions)));
         let fact = |val| Some(Attr::derived(val));
-        device.put(slot::ACTIVE, fact(Val::Bool(self.active)));
-        device.put(slot::HANDLES_EPHI, fact(Val::Bool(self.handles_ephi)));
-        device.put(slot::STORES_EPHI, fact(Val::Bool(self.stores_ephi)));
-        device.put(slot::TRANSMITS_EPHI, fact(Val::Bool(self.transmits_ephi)));
+        put(slot::ACTIVE, fact(Val::Bool(self.active)));
+        put(slot::HANDLES_EPHI, fact(Val::Bool(self.handles_ephi)));
+        put(slot::STORES_EPHI, fact(Val::Bool(self.stores_ephi)));
+        put(slot::TRANSMITS_EPHI, fact(Val::Bool(self.transmits_ephi)));
         if self.os.is_some() {
-            device.put(slot::OS_BLOCK, self.os);
+            put(slot::OS_BLOCK, self.os);
         }
         let ephi_device = self.active && self.handles_ephi;
-        device.put(slot::EPHI_DEVICE, fact(Val::Bool(ephi_device)));
-        device.put(slot::ON_LAN, fact(Val::Bool(self.on_lan)));
-        device.put(
+        put(slot::EPHI_DEVICE, fact(Val::Bool(ephi_device)));
+        put(slot::ON_LAN, fact(Val::Bool(self.on_lan)));
+        put(
             slot::GENERAL_PURPOSE_OS,
             fact(Val::Bool(self.general_purpose_os)),
         );
-        device.put(
+        put(
             slot::MIGRATION_PENDING,
             fact(Val::Bool(self.migration_pending)),
         );
-        device.put(slot::FDA_MAINTAINED, fact(Val::Bool(self.fda_maintained)));
+        put(slot::FDA_MAINTAINED, fact(Val::Bool(self.fda_maintained)));
         if let Some(hint) = self.os_catalog_hint {
-            device.put(slot::OS_CATALOG_HINT, fact(Val::Str(hint.into())));
+            put(slot::OS_CATALOG_HINT, fact(Val::Str(hint.into())));
         }
         if let Some(date) = self.end_of_support {
-            device.put(slot::END_OF_SUPPORT, fact(Val::Date(date)));
+            put(slot::END_OF_SUPPORT, fact(Val::Date(date)));
         }
-        device.put(slot::UNSUPPORTED, fact(Val::Bool(self.unsupported)));
-        device.put(slot::UNPATCHABLE, fact(Val::Bool(self.unpatchable)));
+        put(slot::UNSUPPORTED, fact(Val::Bool(self.unsupported)));
+        put(slot::UNPATCHABLE, fact(Val::Bool(self.unpatchable)));
         let covered_by = self.covered_by.into_iter().map(Val::Ref).collect();
-        device.put(slot::COVERED_BY, fact(Val::List(covered_by)));
+        put(slot::COVERED_BY, fact(Val::List(covered_by)));
+        facts
     }
 }
 

@@ -150,12 +150,6 @@ impl Entity {
         (self.kind == K::KIND).then_some(Typed(self, std::marker::PhantomData))
     }
 
-    fn put<K: KindTag>(&mut self, slot: Slot<K>, attr: Option<Attr>) {
-        if self.kind == K::KIND {
-            self.facts.set(slot.index(), attr);
-        }
-    }
-
     fn set(&mut self, name: &str, val: Val) {
         if let Some(slot) = self.kind.slot(name) {
             self.facts.set(slot, Some(Attr::derived(val)));
