@@ -178,18 +178,20 @@ fn same_value(a: &Val, from: &Inventory, b: &Val, to: &Inventory) -> bool {
             }
         }
         (Val::Record(xs), Val::Record(ys)) => {
-            xs.len() == ys.len()
-                && xs.iter().zip(ys.iter()).all(|(x, y)| {
-                    match (written(x.as_ref()), written(y.as_ref())) {
-                        (None, None) => true,
-                        (Some(x), Some(y)) => same_value(x, from, y, to),
-                        _ => false,
-                    }
-                })
+            stated(xs).count() == stated(ys).count()
+                && stated(xs)
+                    .zip(stated(ys))
+                    .all(|((i, x), (j, y))| i == j && same_value(x, from, y, to))
         }
         (Val::List(_), Val::List(_)) => false,
         _ => a == b,
     }
+}
+
+/// The fields a nested block states itself, with their indices.
+fn stated(fields: &[Attr]) -> impl Iterator<Item = (usize, &Val)> {
+    let written = fields.iter().filter(|f| f.origin == Origin::Written);
+    written.map(|f| (f.field(), &f.val))
 }
 
 /// Turns a removed and an added entity of one kind with the same body into a rename.
@@ -261,13 +263,16 @@ fn body(entity: &Entity, inventory: &Inventory) -> Body {
         };
         match (val, key.ty) {
             (Val::Record(fields), Type::Record(names)) => {
-                for (field, value) in names.iter().zip(fields.iter()) {
-                    if let Some(value) = written(value.as_ref()) {
-                        body.insert(
-                            format!("{}.{}", key.name, field.name),
-                            as_written(value, inventory),
-                        );
-                    }
+                for value in fields.iter() {
+                    let (Some(field), Some(value)) =
+                        (names.get(value.field()), written(Some(value)))
+                    else {
+                        continue;
+                    };
+                    body.insert(
+                        format!("{}.{}", key.name, field.name),
+                        as_written(value, inventory),
+                    );
                 }
             }
             (val, _) => {
@@ -311,7 +316,7 @@ pub fn as_written(val: &Val, inventory: &Inventory) -> String {
         }
         Val::Record(fields) => {
             let mut out = String::from("{");
-            for field in fields.iter().flatten() {
+            for field in fields.iter() {
                 let _ = write!(out, " {}", as_written(&field.val, inventory));
             }
             out.push_str(" }");

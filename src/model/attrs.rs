@@ -21,6 +21,7 @@ const fn derived_bool(value: bool) -> Attr {
             end: 0,
         },
         origin: Origin::Derived,
+        field: 0,
     }
 }
 

@@ -326,11 +326,12 @@ impl DeviceFacts {
 use device_slot::{OS_END, OS_NAME, OS_VERSION};
 
 /// The fields of an `os` record, or three unknowns.
-fn os_fields(attr: Option<&Attr>) -> Vec<Option<Attr>> {
-    match attr.map(|a| &a.val) {
-        Some(Val::Record(fields)) => fields.to_vec(),
-        _ => vec![None; 3],
-    }
+fn os_fields(attr: Option<&Attr>) -> [Option<Attr>; 3] {
+    let field = |index| match attr.map(|a| &a.val) {
+        Some(Val::Record(fields)) => super::record_field(fields, index).cloned(),
+        _ => None,
+    };
+    [field(0), field(1), field(2)]
 }
 
 /// Whether two stated OS fields name the same thing, compared as the catalog compares
@@ -345,7 +346,7 @@ const GENERAL_PURPOSE: [&str; 7] = [
     "windows", "linux", "ubuntu", "centos", "red hat", "debian", "macos",
 ];
 
-fn text(field: &Option<Attr>) -> Option<&str> {
+fn text(field: Option<&Attr>) -> Option<&str> {
     match field {
         Some(Attr {
             val: Val::Str(s), ..
@@ -379,7 +380,7 @@ fn model_os_answers(inventory: &Inventory) -> CatalogAnswers<'_> {
         let Some(Val::Record(fields)) = os.map(|a| &a.val) else {
             continue;
         };
-        let field = |i: usize| fields.get(i).and_then(text);
+        let field = |i: usize| text(super::record_field(fields, i));
         if let Some(name) = field(OS_NAME) {
             let version = field(OS_VERSION);
             answers
@@ -411,10 +412,10 @@ fn resolve_os(own: Option<&Attr>, model: Option<&Entity>, catalog: &CatalogAnswe
     };
     let name = inherit(OS_NAME);
     let version = inherit(OS_VERSION);
-    let same_as_model = same_text(text(&name), text(&model_os[OS_NAME]))
-        && same_text(text(&version), text(&model_os[OS_VERSION]));
-    let answer = text(&name).map(|n| {
-        let version = text(&version);
+    let same_as_model = same_text(text(name.as_ref()), text(model_os[OS_NAME].as_ref()))
+        && same_text(text(version.as_ref()), text(model_os[OS_VERSION].as_ref()));
+    let answer = text(name.as_ref()).map(|n| {
+        let version = text(version.as_ref());
         match catalog.get(&(n, version)) {
             Some(answer) => answer.clone(),
             None => ask_catalog(n, version),
@@ -437,13 +438,13 @@ fn resolve_os(own: Option<&Attr>, model: Option<&Entity>, catalog: &CatalogAnswe
         }) => Some(*d),
         _ => None,
     };
-    let general_purpose = text(&name).is_some_and(|n| {
+    let general_purpose = text(name.as_ref()).is_some_and(|n| {
         let lower = n.to_lowercase();
         GENERAL_PURPOSE.iter().any(|p| lower.starts_with(p))
     });
     // The resolved os record keeps the device's own block as its place, else the model's.
     let os = (name.is_some() || version.is_some() || os_end.is_some()).then(|| {
-        let val = Val::Record(Box::new([name, version, os_end]));
+        let val = super::record([name, version, os_end]);
         let own_block = own.and_then(Attr::span);
         let model_block = model_attr(model_slot::OS_BLOCK).and_then(Attr::span);
         match (own_block, model_block) {

@@ -37,8 +37,9 @@ pub enum Val {
     Enum(&'static str),
     Ref(EntityId),
     List(Box<[Val]>),
-    /// A nested block; slots follow its [`crate::schema::Type::Record`] fields.
-    Record(Box<[Option<Attr>]>),
+    /// A nested block: the fields it has, in field order, each knowing its index among
+    /// the [`crate::schema::Type::Record`] fields ([`Attr::field`]).
+    Record(Box<[Attr]>),
 }
 
 /// Where an attribute's value comes from.
@@ -59,6 +60,9 @@ pub struct Attr {
     pub val: Val,
     span: Span,
     pub origin: Origin,
+    /// Inside a record, which field this is; it fits in the padding, so records store
+    /// only the fields they have.
+    field: u16,
 }
 
 impl Attr {
@@ -67,6 +71,7 @@ impl Attr {
             val,
             span,
             origin: Origin::Written,
+            field: 0,
         }
     }
 
@@ -75,7 +80,21 @@ impl Attr {
             val,
             span: Span::new(crate::source::FileId(0), 0, 0),
             origin: Origin::Derived,
+            field: 0,
         }
+    }
+
+    /// The same attribute as field `index` of a record.
+    pub fn as_field(self, index: usize) -> Attr {
+        Attr {
+            field: u16::try_from(index).unwrap_or(u16::MAX),
+            ..self
+        }
+    }
+
+    /// Its index among the fields of the record holding it.
+    pub fn field(&self) -> usize {
+        usize::from(self.field)
     }
 
     /// The same value, as taken over from another block.
@@ -172,7 +191,22 @@ fn field_of<'a>(kind: Kind, slot: usize, record: &'a Attr, field: &str) -> Optio
         return None;
     };
     let (index, _) = crate::schema::field(keys, field)?;
-    fields.get(index)?.as_ref().map(|a| &a.val)
+    record_field(fields, index).map(|a| &a.val)
+}
+
+/// Field `index` of a record's fields, if the record has it.
+pub fn record_field(fields: &[Attr], index: usize) -> Option<&Attr> {
+    fields.iter().find(|attr| attr.field() == index)
+}
+
+/// A record of the fields that are present, `fields[i]` being field `i`.
+pub fn record(fields: impl IntoIterator<Item = Option<Attr>>) -> Val {
+    let present = fields.into_iter().enumerate();
+    Val::Record(
+        present
+            .filter_map(|(i, attr)| Some(attr?.as_field(i)))
+            .collect(),
+    )
 }
 
 /// An entity known to be of kind `K`, read through `K`'s typed slots:
@@ -305,5 +339,17 @@ mod tests {
         // One per key and fact of every entity: size is the inventory's memory.
         assert_eq!(size_of::<Option<Attr>>(), 40);
         assert_eq!(size_of::<Val>(), 24);
+    }
+
+    #[test]
+    fn records_store_only_their_fields() {
+        let span = Span::new(crate::source::FileId(0), 1, 2);
+        let Val::Record(fields) = record([None, Some(Attr::new(Val::Int(7), span)), None]) else {
+            unreachable!("record() builds a record");
+        };
+        assert_eq!(fields.len(), 1);
+        assert_eq!(record_field(&fields, 1).map(|a| &a.val), Some(&Val::Int(7)));
+        assert_eq!(record_field(&fields, 0), None);
+        assert_eq!(record_field(&fields, 2), None);
     }
 }

@@ -326,7 +326,7 @@ fn locate(attrs: &mut Attrs, at: Place) -> Option<&mut Val> {
         let Val::Record(fields) = val else {
             return None;
         };
-        val = &mut fields.get_mut(field)?.as_mut()?.val;
+        val = &mut fields.iter_mut().find(|attr| attr.field() == field)?.val;
     }
     if let Some(item) = at.item() {
         let Val::List(items) = val else {
@@ -348,9 +348,8 @@ fn drop_attribute(attrs: &mut Attrs, at: Place) {
                 ..
             }) = attrs.get_mut(slot)
             {
-                if let Some(field) = fields.get_mut(field) {
-                    *field = None;
-                }
+                let kept = fields.iter().filter(|attr| attr.field() != field);
+                *fields = kept.cloned().collect();
             }
         }
     }
@@ -523,7 +522,7 @@ impl Converter<'_> {
             slots[slot] = match (&item.value, field.ty) {
                 (ItemValue::Nested(inner), Type::Record(inner_fields)) => {
                     let attrs = self.record(inner, inner_fields, key, &mut Vec::new());
-                    Some(Attr::new(Val::Record(attrs.into()), inner.span))
+                    Some(Attr::new(super::record(attrs), inner.span))
                 }
                 (ItemValue::Nested(inner), _) => {
                     self.errors.push(
@@ -727,11 +726,10 @@ fn duplicate_key(item: &Item, first: Span) -> Finding {
 /// Extension values are kept as written, enum-like words as strings.
 fn raw_value(value: &ItemValue) -> Val {
     match value {
-        ItemValue::Nested(body) => Val::Record(
+        ItemValue::Nested(body) => super::record(
             body.items
                 .iter()
-                .map(|item| Some(Attr::new(raw_value(&item.value), item.span())))
-                .collect(),
+                .map(|item| Some(Attr::new(raw_value(&item.value), item.span()))),
         ),
         ItemValue::Value(value) => raw_scalar(&value.kind),
     }

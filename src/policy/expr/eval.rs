@@ -6,7 +6,7 @@ use super::check::Ty;
 use super::functions::Function;
 use super::parse::CmpOp;
 use crate::date::Date;
-use crate::model::{Attr, EntityId, Inventory, Val};
+use crate::model::{Attr, EntityId, Inventory, Val, record_field};
 
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Step {
@@ -63,7 +63,7 @@ pub enum V<'a> {
     Entity(EntityId),
     Items(&'a [Val]),
     Owned(Vec<V<'a>>),
-    Record(&'a [Option<crate::model::Attr>]),
+    Record(&'a [Attr]),
 }
 
 impl<'a> V<'a> {
@@ -184,9 +184,7 @@ impl CompiledPath {
                     current = *id;
                     scope.inventory.attr(current, slot)
                 }
-                (Step::Field(field), Some(Val::Record(fields))) => {
-                    fields.get(field).and_then(Option::as_ref)
-                }
+                (Step::Field(field), Some(Val::Record(fields))) => record_field(fields, field),
                 _ => None,
             };
             if attr.is_none() {
@@ -208,9 +206,9 @@ fn read_path<'a>(steps: &[Step], scope: Scope<'a>, entity: EntityId) -> V<'a> {
                 Some(attr) => V::from_val(&attr.val),
                 None => V::Null,
             },
-            (Step::Field(field), V::Record(fields)) => match fields.get(field) {
-                Some(Some(attr)) => V::from_val(&attr.val),
-                _ => V::Null,
+            (Step::Field(field), V::Record(fields)) => match record_field(fields, field) {
+                Some(attr) => V::from_val(&attr.val),
+                None => V::Null,
             },
             _ => V::Null,
         };
