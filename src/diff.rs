@@ -305,7 +305,7 @@ pub fn as_written(val: &Val, inventory: &Inventory) -> String {
         Val::Int(n) => n.to_string(),
         Val::Bool(b) => b.to_string(),
         Val::Date(d) => d.to_string(),
-        Val::Enum(e) => (*e).to_owned(),
+        Val::Enum(e) => (**e).to_owned(),
         Val::Ref(id) => inventory.entity(*id).name.to_string(),
         Val::List(items) => {
             let mut items: Vec<String> = items.iter().map(|v| as_written(v, inventory)).collect();

@@ -5,6 +5,7 @@
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
+use thin_vec::ThinVec;
 
 use super::{Attr, Attrs, Entity, EntityId, Inherited, Inventory, Val, os_support};
 use crate::date::Date;
@@ -474,7 +475,13 @@ fn device_facts(
     let uses: Vec<&str> = match device.get("ephi") {
         Some(Val::List(uses)) => uses
             .iter()
-            .filter_map(|u| if let Val::Enum(u) = u { Some(*u) } else { None })
+            .filter_map(|u| {
+                if let Val::Enum(u) = u {
+                    Some(**u)
+                } else {
+                    None
+                }
+            })
             .collect(),
         _ => Vec::new(),
     };
@@ -511,7 +518,7 @@ fn device_facts(
     let unpatchable = unsupported
         || matches!(
             device.field("patch", "status"),
-            Some(Val::Enum("unpatchable"))
+            Some(&Val::Enum(&"unpatchable"))
         );
 
     let mut covered_by: Vec<EntityId> = Vec::new();
@@ -537,7 +544,7 @@ fn device_facts(
     let on_lan = match connectivity.map(|a| &a.val) {
         Some(Val::List(links)) => links
             .iter()
-            .any(|l| matches!(l, Val::Enum("ethernet" | "wifi"))),
+            .any(|l| matches!(l, &Val::Enum(&("ethernet" | "wifi")))),
         _ => true,
     };
 
@@ -559,13 +566,13 @@ fn device_facts(
             && matches!(device.field("migration", "by"), Some(Val::Date(by)) if *by >= as_of),
         // NPRM exception (b): an FDA-authorized product kept supported and patched as
         // its manufacturer directs.
-        decisions: Val::List(Box::default()),
+        decisions: Val::List(ThinVec::new()),
         fda_maintained: model
             .is_some_and(|m| inventory.entity(m).field("fda", "submission").is_some())
             && !unsupported
             && matches!(
                 device.field("patch", "status"),
-                Some(Val::Enum("current" | "vendor_managed"))
+                Some(&Val::Enum(&("current" | "vendor_managed")))
             ),
     }
 }

@@ -10,6 +10,8 @@ pub(crate) mod validate;
 
 use std::sync::Arc;
 
+use thin_vec::ThinVec;
+
 use crate::date::Date;
 use crate::finding::Finding;
 use crate::schema::{KINDS, Kind, KindTag, Slot, device, tag};
@@ -28,18 +30,51 @@ impl EntityId {
     }
 }
 
+/// A value. Every variant holds at most one pointer, so a value is 16 bytes and an
+/// [`Attr`] 32: an inventory holds some 45 of them a device.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Val {
-    Str(Box<str>),
+    Str(Text),
     Int(i64),
     Bool(bool),
     Date(Date),
-    Enum(&'static str),
+    /// One of the schema's words for the key ([`crate::schema::Type::Enum`]).
+    Enum(&'static &'static str),
     Ref(EntityId),
-    List(Box<[Val]>),
+    List(ThinVec<Val>),
     /// A nested block: the fields it has, in field order, each knowing its index among
     /// the [`crate::schema::Type::Record`] fields ([`Attr::field`]).
-    Record(Box<[Attr]>),
+    Record(ThinVec<Attr>),
+}
+
+/// A string value behind one thin pointer (a `Box<str>` is two words).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Text(Box<Box<str>>);
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Text {
+        Text(Box::new(text.into()))
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Text {
+        Text(Box::new(text.into_boxed_str()))
+    }
 }
 
 /// Where an attribute's value comes from.
@@ -53,7 +88,7 @@ pub enum Origin {
     Derived,
 }
 
-/// A value with where it was written. Kept small (40 bytes): an inventory holds one per
+/// A value with where it was written. Kept small (32 bytes): an inventory holds one per
 /// key and fact of every entity.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attr {
@@ -201,12 +236,13 @@ pub fn record_field(fields: &[Attr], index: usize) -> Option<&Attr> {
 
 /// A record of the fields that are present, `fields[i]` being field `i`.
 pub fn record(fields: impl IntoIterator<Item = Option<Attr>>) -> Val {
-    let present = fields.into_iter().enumerate();
-    Val::Record(
-        present
-            .filter_map(|(i, attr)| Some(attr?.as_field(i)))
-            .collect(),
-    )
+    let fields: Vec<Option<Attr>> = fields.into_iter().collect();
+    // A new allocation of the exact size: collecting in place would keep the room of
+    // every absent field.
+    let mut present = ThinVec::with_capacity(fields.iter().flatten().count());
+    let numbered = fields.into_iter().enumerate();
+    present.extend(numbered.filter_map(|(i, attr)| Some(attr?.as_field(i))));
+    Val::Record(present)
 }
 
 /// An entity known to be of kind `K`, read through `K`'s typed slots:
@@ -337,8 +373,8 @@ mod tests {
     #[test]
     fn attributes_stay_small() {
         // One per key and fact of every entity: size is the inventory's memory.
-        assert_eq!(size_of::<Option<Attr>>(), 40);
-        assert_eq!(size_of::<Val>(), 24);
+        assert_eq!(size_of::<Option<Attr>>(), 32);
+        assert_eq!(size_of::<Val>(), 16);
     }
 
     #[test]

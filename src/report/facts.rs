@@ -30,7 +30,7 @@ pub fn text(val: Option<&Val>) -> Option<String> {
 
 pub fn enumerated(val: Option<&Val>) -> Option<String> {
     match val {
-        Some(Val::Enum(e)) => Some((*e).to_owned()),
+        Some(Val::Enum(e)) => Some((**e).to_owned()),
         _ => None,
     }
 }

@@ -195,7 +195,7 @@ static FUNCTIONS: [Function; 13] = [
                 Some(Val::List(decisions)) => decisions.iter().any(|d| match d {
                     Val::Ref(id) => matches!(
                         scope.inventory.entity(*id).get("spec"),
-                        Some(Val::Enum(s)) if s == spec
+                        Some(Val::Enum(s)) if **s == spec
                     ),
                     _ => false,
                 }),

@@ -132,7 +132,7 @@ impl NetworkMap {
                         })
                         .collect::<Vec<_>>()
                         .join(", "),
-                    Some(Val::Enum(any)) => (*any).to_owned(),
+                    Some(Val::Enum(any)) => (**any).to_owned(),
                     _ => String::new(),
                 };
                 let via = refs(entity.get("via"))

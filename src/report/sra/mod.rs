@@ -395,7 +395,7 @@ fn scope(view: &View) -> Section {
             .filter(|d| match d.get("ephi") {
                 Some(Val::List(uses)) => uses
                     .iter()
-                    .any(|u| matches!(u, Val::Enum(e) if *e == label)),
+                    .any(|u| matches!(u, Val::Enum(e) if **e == label)),
                 _ => false,
             })
             .count();
