@@ -298,17 +298,15 @@ impl Inventory {
     pub fn attr(&self, id: EntityId, slot: usize) -> Option<&Attr> {
         let entity = self.entity(id);
         entity.attr(slot).or_else(|| {
-            let device = entity.typed::<tag::Device>()?;
+            let inherits = slot == device::OS_BLOCK.index() || slot == device::CONNECTIVITY.index();
+            let device = entity.typed::<tag::Device>().filter(|_| inherits)?;
             let Val::Ref(model) = device.attr(device::MODEL)?.val else {
                 return None;
             };
             let inherited = self.inherited.get(&model)?;
-            if slot == device::OS_BLOCK.index() {
-                inherited.os.as_ref()
-            } else if slot == device::CONNECTIVITY.index() {
-                inherited.connectivity.as_ref()
-            } else {
-                None
+            match slot == device::OS_BLOCK.index() {
+                true => inherited.os.as_ref(),
+                false => inherited.connectivity.as_ref(),
             }
         })
     }
