@@ -5,6 +5,8 @@
 //! the cache misses of evaluation. Here a bit mask says which slots hold a value and the
 //! values sit side by side; a derived boolean (11 of a device's facts) is two bits.
 
+use thin_vec::ThinVec;
+
 use super::{Attr, Origin, Val};
 use crate::source::{FileId, Span};
 
@@ -36,7 +38,8 @@ pub struct Attrs {
     /// Slots holding a derived boolean, whose value is the same bit of `truth`.
     flags: u64,
     truth: u64,
-    values: Vec<Attr>,
+    /// Thin: an entity holds two stores, and a million entities held them all at once.
+    values: ThinVec<Attr>,
 }
 
 fn bit(slot: usize) -> u64 {
@@ -47,7 +50,7 @@ impl Attrs {
     /// The store of a converted block: `slots[i]` is slot `i`, absent when `None`.
     pub fn from_slots(slots: Vec<Option<Attr>>) -> Attrs {
         let mut stored = 0;
-        let mut values = Vec::with_capacity(slots.iter().flatten().count());
+        let mut values = ThinVec::with_capacity(slots.iter().flatten().count());
         for (slot, attr) in slots.into_iter().enumerate() {
             if let Some(attr) = attr {
                 stored |= bit(slot);

@@ -159,7 +159,7 @@ pub struct Entity {
     /// and `connectivity` with what they inherit from the model), which take precedence.
     facts: Attrs,
     /// `x_…` user extensions, in source order.
-    pub extensions: Vec<(String, Attr)>,
+    pub extensions: ThinVec<(String, Attr)>,
 }
 
 impl Entity {
@@ -170,7 +170,7 @@ impl Entity {
             name_span,
             attrs,
             facts: Attrs::default(),
-            extensions: Vec::new(),
+            extensions: ThinVec::new(),
         }
     }
 

@@ -22,8 +22,6 @@ use crate::syntax::ast::{Block, Body, Item, ItemValue, Value, ValueKind};
 /// An entity whose references are not resolved yet.
 pub struct Draft<'s> {
     entity: Entity,
-    /// The name as written, borrowed from the source text.
-    name: &'s str,
     /// The text of the block's file, where the referenced names are read.
     text: &'s str,
     /// Kept until every file is drafted: one allocation of the exact size, since a
@@ -31,6 +29,16 @@ pub struct Draft<'s> {
     references: Box<[Reference]>,
     /// A second definition of a name or a second organization: reported, not resolved.
     dropped: bool,
+}
+
+impl<'s> Draft<'s> {
+    /// The name as written, read from the source text.
+    fn name(&self) -> &'s str {
+        let span = self.entity.name_span;
+        self.text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or_default()
+    }
 }
 
 /// Where a value sits inside an entity: attribute slots and record fields, or list items.
@@ -175,11 +183,10 @@ fn draft_block<'s>(block: &Block<'s>, kind: Kind, text: &'s str) -> (Draft<'s>, 
         block.name.span,
         Attrs::from_slots(attrs),
     );
-    entity.extensions = extensions;
+    entity.extensions = extensions.into();
     (
         Draft {
             entity,
-            name: block.name.text,
             text,
             references,
             dropped: false,
@@ -227,10 +234,11 @@ pub fn resolve(mut drafts: Vec<Draft<'_>>, errors: &mut Vec<Finding>) -> Invento
     let mut organization: Option<Span> = None;
     for draft in &mut drafts {
         let entity = &draft.entity;
-        if let Some(&first) = names.ids.get(draft.name) {
+        let name = draft.name();
+        if let Some(&first) = names.ids.get(name) {
             let first_kind = names.kinds[first.index()];
             errors.push(
-                Finding::language(Code::DuplicateName, entity.name_span, "defined again here", format!("`{}` is defined more than once", draft.name))
+                Finding::language(Code::DuplicateName, entity.name_span, "defined again here", format!("`{name}` is defined more than once"))
                     .with_secondary(names.spans[first.index()], format!("first defined here as a {}", first_kind.as_str()))
                     .with_help("names are unique across the whole inventory and every kind: rename one of them"),
             );
@@ -254,9 +262,7 @@ pub fn resolve(mut drafts: Vec<Draft<'_>>, errors: &mut Vec<Finding>) -> Invento
             }
             organization = Some(entity.name_span);
         }
-        names
-            .ids
-            .insert(draft.name, EntityId(names.kinds.len() as u32));
+        names.ids.insert(name, EntityId(names.kinds.len() as u32));
         names.kinds.push(entity.kind);
         names.spans.push(entity.name_span);
     }
