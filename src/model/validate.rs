@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
@@ -200,7 +200,7 @@ fn tag_errors(errors: &mut [Finding], kind: Kind, name: &str) {
     if errors.is_empty() {
         return;
     }
-    let name: std::sync::Arc<str> = name.into();
+    let name: Arc<str> = name.into();
     for error in errors {
         error.entity = Some(EntityRef {
             kind: kind.as_str(),
@@ -211,15 +211,17 @@ fn tag_errors(errors: &mut [Finding], kind: Kind, name: &str) {
 }
 
 struct Names<'s> {
-    ids: foldhash::HashMap<&'s str, EntityId>,
+    /// Keyed by the entities' own shared names, and kept as the inventory's name table:
+    /// each name is stored once, and the table built once.
+    ids: foldhash::HashMap<Arc<str>, EntityId>,
     kinds: Vec<Kind>,
     spans: Vec<Span>,
     /// Every name with its kind, sorted so suggestions are deterministic; built on the
     /// first unknown reference.
-    sorted: OnceLock<Vec<(&'s str, Kind)>>,
+    sorted: OnceLock<Vec<(Arc<str>, Kind)>>,
     /// Suggestions by (unknown word, accepted kinds): one missing model referenced by
     /// 100,000 devices is looked up once, not once per device.
-    suggestions: Mutex<HashMap<(&'s str, u16), Option<&'s str>>>,
+    suggestions: Mutex<HashMap<(&'s str, u16), Option<Arc<str>>>>,
 }
 
 /// Builds the name table from the drafts (in file order) and resolves every reference.
@@ -262,7 +264,8 @@ pub fn resolve(mut drafts: Vec<Draft<'_>>, errors: &mut Vec<Finding>) -> Invento
             }
             organization = Some(entity.name_span);
         }
-        names.ids.insert(name, EntityId(names.kinds.len() as u32));
+        let id = EntityId(names.kinds.len() as u32);
+        names.ids.insert(Arc::clone(&entity.name), id);
         names.kinds.push(entity.kind);
         names.spans.push(entity.name_span);
     }
@@ -270,10 +273,9 @@ pub fn resolve(mut drafts: Vec<Draft<'_>>, errors: &mut Vec<Finding>) -> Invento
     // million devices are not copied into new vectors twice.
     let entity_errors: Vec<Vec<Finding>> = drafts
         .par_iter_mut()
-        .map(|draft| match draft.dropped {
-            true => Vec::new(),
-            false => resolve_draft(draft, &names),
-        })
+        .filter(|draft| !draft.dropped)
+        .map(|draft| resolve_draft(draft, &names))
+        .filter(|errors| !errors.is_empty())
         .collect();
     errors.extend(entity_errors.into_iter().flatten());
     let entities: Vec<Entity> = drafts
@@ -281,15 +283,9 @@ pub fn resolve(mut drafts: Vec<Draft<'_>>, errors: &mut Vec<Finding>) -> Invento
         .filter(|draft| !draft.dropped)
         .map(|draft| draft.entity)
         .collect();
-    // Keyed by the entities' own shared names: each name is stored once.
-    let names = entities
-        .iter()
-        .enumerate()
-        .map(|(index, entity)| (std::sync::Arc::clone(&entity.name), EntityId(index as u32)))
-        .collect();
     Inventory {
         entities,
-        names,
+        names: names.ids,
         ..Inventory::default()
     }
 }
@@ -363,7 +359,7 @@ fn drop_attribute(attrs: &mut Attrs, at: Place) {
 
 impl<'s> Names<'s> {
     /// The closest name of an accepted kind to an unknown `word`, within two edits.
-    fn suggest(&self, word: &'s str, kinds: &[Kind]) -> Option<&'s str> {
+    fn suggest(&self, word: &'s str, kinds: &[Kind]) -> Option<Arc<str>> {
         let mask = kinds
             .iter()
             .fold(0u16, |mask, kind| mask | 1 << kind.index());
@@ -372,15 +368,15 @@ impl<'s> Names<'s> {
             .suggestions
             .lock()
             .ok()
-            .and_then(|cache| cache.get(&key).copied())
+            .and_then(|cache| cache.get(&key).cloned())
         {
             return known;
         }
         let sorted = self.sorted.get_or_init(|| {
-            let mut all: Vec<(&str, Kind)> = self
+            let mut all: Vec<(Arc<str>, Kind)> = self
                 .ids
                 .iter()
-                .map(|(name, id)| (*name, self.kinds[id.index()]))
+                .map(|(name, id)| (Arc::clone(name), self.kinds[id.index()]))
                 .collect();
             all.sort_unstable();
             all
@@ -391,10 +387,11 @@ impl<'s> Names<'s> {
             sorted
                 .iter()
                 .filter(|(_, kind)| accepts(*kind))
-                .map(|(name, _)| *name),
-        );
+                .map(|(name, _)| &**name),
+        )
+        .map(Arc::from);
         if let Ok(mut cache) = self.suggestions.lock() {
-            cache.insert(key, found);
+            cache.insert(key, found.clone());
         }
         found
     }
