@@ -210,6 +210,9 @@ fn tag_errors(errors: &mut [Finding], kind: Kind, name: &str) {
     }
 }
 
+/// (unknown word, mask of accepted kinds) → the closest name, if any.
+type Suggestions<'s> = HashMap<(&'s str, u16), Option<Arc<str>>>;
+
 struct Names<'s> {
     /// Keyed by the entities' own shared names, and kept as the inventory's name table:
     /// each name is stored once, and the table built once.
@@ -221,7 +224,7 @@ struct Names<'s> {
     sorted: OnceLock<Vec<(Arc<str>, Kind)>>,
     /// Suggestions by (unknown word, accepted kinds): one missing model referenced by
     /// 100,000 devices is looked up once, not once per device.
-    suggestions: Mutex<HashMap<(&'s str, u16), Option<Arc<str>>>>,
+    suggestions: Mutex<Suggestions<'s>>,
 }
 
 /// Builds the name table from the drafts (in file order) and resolves every reference.
