@@ -125,6 +125,12 @@ impl Kind {
         })
     }
 
+    /// The slot of the `name` fact, every kind's first fact: policies read it from the
+    /// entity's name, resolution stores no copy.
+    pub fn name_slot(self) -> usize {
+        self.keys().len()
+    }
+
     pub fn slot_count(self) -> usize {
         self.keys().len() + self.facts().len()
     }
@@ -243,7 +249,6 @@ pub mod device {
     pub const OS_VERSION: usize = field_index(OS, "version");
     pub const OS_END: usize = field_index(OS, "end_of_support");
     pub const MODEL: Slot<tag::Device> = Slot::named(DEVICE, DEVICE_FACTS, "model");
-    pub const NAME: Slot<tag::Device> = fact("name");
     pub const DECISIONS: Slot<tag::Device> = fact("decisions");
     pub const ACTIVE: Slot<tag::Device> = fact("active");
     pub const HANDLES_EPHI: Slot<tag::Device> = fact("handles_ephi");

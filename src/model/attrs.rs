@@ -153,6 +153,16 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_fits_the_slot_masks() {
+        for kind in crate::schema::KINDS {
+            assert!(kind.slot_count() <= MAX_SLOTS, "{kind:?}");
+            // Policies read `name` from the entity itself, by this slot.
+            let name = kind.slot_key(kind.name_slot()).map(|key| key.name);
+            assert_eq!(name, Some("name"), "{kind:?}");
+        }
+    }
+
+    #[test]
     fn only_present_slots_are_stored() {
         let attrs = Attrs::from_slots(vec![None, Some(written(1)), None, Some(written(3))]);
         assert_eq!(attrs.values.len(), 2);

@@ -19,10 +19,11 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
         // A device's facts are stored at once, in `DeviceFacts::apply`; other kinds get
         // room for every fact stored as a value (booleans are bits).
         if entity.kind != Kind::Device {
-            let stored = entity.kind.facts().iter().filter(|f| f.ty != Type::Bool);
-            entity.facts.reserve(stored.count());
-            let name = Val::Str((*entity.name).into());
-            entity.set("name", name);
+            // The name (the first fact) is read from the entity itself.
+            let stored = entity.kind.facts().iter().skip(1);
+            entity
+                .facts
+                .reserve(stored.filter(|f| f.ty != Type::Bool).count());
         }
     }
     let decided = decisions_in_effect(inventory, as_of);
@@ -42,7 +43,7 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
         .map(|&id| {
             let facts = device_facts(inventory, id, &covers, &catalog, &shared, as_of);
             let facts = facts.with_decisions(inventory, id, &decided);
-            (id, facts.store(&inventory.entity(id).name))
+            (id, facts.store())
         })
         .collect();
     let mut services_ephi: FxHashSet<EntityId> = FxHashSet::default();
@@ -276,19 +277,18 @@ impl DeviceFacts {
     /// The device's fact store, written through typed slots (a name lookup per fact and
     /// device was the largest cost of derivation) and built whole, so it is allocated
     /// once, at its size.
-    fn store(self, name: &str) -> Attrs {
+    fn store(self) -> Attrs {
         use device_slot as slot;
         let mut facts = Attrs::default();
-        // Room for exactly the facts stored as values (booleans are bits): the name,
-        // covered_by, decisions, and the optional ones.
+        // Room for exactly the facts stored as values (booleans are bits, the name is
+        // the entity's): covered_by, decisions, and the optional ones.
         let optional = [
             self.os.is_some(),
             self.os_catalog_hint.is_some(),
             self.end_of_support.is_some(),
         ];
-        facts.reserve(3 + optional.into_iter().filter(|&stored| stored).count());
+        facts.reserve(2 + optional.into_iter().filter(|&stored| stored).count());
         let mut put = |slot: Slot<tag::Device>, attr| facts.set(slot.index(), attr);
-        put(slot::NAME, Some(Attr::derived(Val::Str(name.into()))));
         put(slot::DECISIONS, Some(Attr::derived(self.decisions)));
         let fact = |val| Some(Attr::derived(val));
         put(slot::ACTIVE, fact(Val::Bool(self.active)));

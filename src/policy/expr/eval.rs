@@ -202,10 +202,18 @@ fn read_path<'a>(steps: &[Step], scope: Scope<'a>, entity: EntityId) -> V<'a> {
     let mut current = V::Entity(entity);
     for step in steps {
         current = match (*step, &current) {
-            (Step::Slot(slot), V::Entity(id)) => match scope.inventory.attr(*id, slot) {
-                Some(attr) => V::from_val(&attr.val),
-                None => V::Null,
-            },
+            (Step::Slot(slot), V::Entity(id)) => {
+                let entity = scope.inventory.entity(*id);
+                // The `name` fact is the entity's own name, not a stored copy of it.
+                if slot == entity.kind.name_slot() {
+                    V::Str(&entity.name)
+                } else {
+                    match scope.inventory.attr(*id, slot) {
+                        Some(attr) => V::from_val(&attr.val),
+                        None => V::Null,
+                    }
+                }
+            }
             (Step::Field(field), V::Record(fields)) => match record_field(fields, field) {
                 Some(attr) => V::from_val(&attr.val),
                 None => V::Null,
