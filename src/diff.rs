@@ -124,9 +124,8 @@ fn counterpart<'a>(entity: &Entity, other: &'a Inventory) -> Option<&'a Entity> 
 }
 
 /// The value a block states itself: not inherited, not derived.
-fn written(attr: Option<&Attr>) -> Option<&Val> {
+fn written(attr: Option<&Attr>) -> Option<&Attr> {
     attr.filter(|attr| attr.origin == Origin::Written)
-        .map(|attr| &attr.val)
 }
 
 /// The names a list of references holds, sorted: their order carries no meaning.
@@ -155,14 +154,23 @@ fn same(a: &Entity, from: &Inventory, b: &Entity, to: &Inventory) -> bool {
         .into_iter()
         .all(|(x, y)| match (written(x), written(y)) {
             (None, None) => true,
-            (Some(x), Some(y)) => same_value(x, from, y, to),
+            (Some(x), Some(y)) => same_attr(x, from, y, to),
             _ => false,
         })
         && extensions_a.len() == extensions_b.len()
         && extensions_a
             .iter()
             .zip(&extensions_b)
-            .all(|(x, y)| x.0 == y.0 && same_value(&x.1.val, from, &y.1.val, to))
+            .all(|(x, y)| x.0 == y.0 && same_attr(&x.1, from, &y.1, to))
+}
+
+/// Strings compare by text, wherever each side keeps it.
+fn same_attr(a: &Attr, from: &Inventory, b: &Attr, to: &Inventory) -> bool {
+    match (a.text(), b.text()) {
+        (Some(x), Some(y)) => x == y,
+        (None, None) => same_value(&a.val, from, &b.val, to),
+        _ => false,
+    }
 }
 
 fn same_value(a: &Val, from: &Inventory, b: &Val, to: &Inventory) -> bool {
@@ -181,7 +189,7 @@ fn same_value(a: &Val, from: &Inventory, b: &Val, to: &Inventory) -> bool {
             stated(xs).count() == stated(ys).count()
                 && stated(xs)
                     .zip(stated(ys))
-                    .all(|((i, x), (j, y))| i == j && same_value(x, from, y, to))
+                    .all(|((i, x), (j, y))| i == j && same_attr(x, from, y, to))
         }
         (Val::List(_), Val::List(_)) => false,
         _ => a == b,
@@ -189,9 +197,9 @@ fn same_value(a: &Val, from: &Inventory, b: &Val, to: &Inventory) -> bool {
 }
 
 /// The fields a nested block states itself, with their indices.
-fn stated(fields: &[Attr]) -> impl Iterator<Item = (usize, &Val)> {
+fn stated(fields: &[Attr]) -> impl Iterator<Item = (usize, &Attr)> {
     let written = fields.iter().filter(|f| f.origin == Origin::Written);
-    written.map(|f| (f.field(), &f.val))
+    written.map(|f| (f.field(), f))
 }
 
 /// Turns a removed and an added entity of one kind with the same body into a rename.
@@ -258,10 +266,10 @@ fn changes(old: &Body, new: &Body) -> Vec<AttributeChange> {
 fn body(entity: &Entity, inventory: &Inventory) -> Body {
     let mut body = Body::new();
     for (slot, key) in entity.kind.keys().iter().enumerate() {
-        let Some(val) = written(entity.attrs.get(slot)) else {
+        let Some(attr) = written(entity.attrs.get(slot)) else {
             continue;
         };
-        match (val, key.ty) {
+        match (&attr.val, key.ty) {
             (Val::Record(fields), Type::Record(names)) => {
                 for value in fields.iter() {
                     let (Some(field), Some(value)) =
@@ -271,37 +279,49 @@ fn body(entity: &Entity, inventory: &Inventory) -> Body {
                     };
                     body.insert(
                         format!("{}.{}", key.name, field.name),
-                        as_written(value, inventory),
+                        attr_as_written(value, inventory),
                     );
                 }
             }
-            (val, _) => {
-                body.insert(key.name.to_owned(), as_written(val, inventory));
+            _ => {
+                body.insert(key.name.to_owned(), attr_as_written(attr, inventory));
             }
         }
     }
     for (key, attr) in &entity.extensions {
-        body.insert(key.clone(), as_written(&attr.val, inventory));
+        body.insert(key.clone(), attr_as_written(attr, inventory));
     }
     body
 }
 
 /// A value as it would be written in a `.ward` file; references by name. Lists of
 /// references are sorted, since their order carries no meaning.
+/// An attribute as it would be written: [`as_written`], its string wherever it is kept.
+pub fn attr_as_written(attr: &Attr, inventory: &Inventory) -> String {
+    match attr.text() {
+        Some(text) => quoted(text),
+        None => as_written(&attr.val, inventory),
+    }
+}
+
+fn quoted(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 pub fn as_written(val: &Val, inventory: &Inventory) -> String {
     match val {
-        Val::Str(s) => {
-            let mut out = String::from("\"");
-            for c in s.chars() {
-                match c {
-                    '"' => out.push_str("\\\""),
-                    '\\' => out.push_str("\\\\"),
-                    c => out.push(c),
-                }
-            }
-            out.push('"');
-            out
-        }
+        Val::Str(s) => quoted(s),
+        // Only attributes hold a quoted string: `attr_as_written` reads it.
+        Val::Quoted(_) => String::new(),
         Val::Int(n) => n.to_string(),
         Val::Bool(b) => b.to_string(),
         Val::Date(d) => d.to_string(),
@@ -317,7 +337,7 @@ pub fn as_written(val: &Val, inventory: &Inventory) -> String {
         Val::Record(fields) => {
             let mut out = String::from("{");
             for field in fields.iter() {
-                let _ = write!(out, " {}", as_written(&field.val, inventory));
+                let _ = write!(out, " {}", attr_as_written(field, inventory));
             }
             out.push_str(" }");
             out

@@ -348,12 +348,7 @@ const GENERAL_PURPOSE: [&str; 7] = [
 ];
 
 fn text(field: Option<&Attr>) -> Option<&str> {
-    match field {
-        Some(Attr {
-            val: Val::Str(s), ..
-        }) => Some(s),
-        _ => None,
-    }
+    field?.text()
 }
 
 /// What the OS catalog says of a name and version: end of support, and the hint when no

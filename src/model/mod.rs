@@ -35,6 +35,10 @@ impl EntityId {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Val {
     Str(Text),
+    /// A string literal without escapes, read in place from the file it was written in:
+    /// its text is its attribute's span without the quotes ([`Attr::text`]). Only an
+    /// attribute or a record field holds one, never a list.
+    Quoted(Source),
     Int(i64),
     Bool(bool),
     Date(Date),
@@ -45,6 +49,23 @@ pub enum Val {
     /// A nested block: the fields it has, in field order, each knowing its index among
     /// the [`crate::schema::Type::Record`] fields ([`Attr::field`]).
     Record(ThinVec<Attr>),
+}
+
+/// The text of a source file, shared by the strings written in it.
+#[derive(Clone)]
+pub struct Source(pub Arc<String>);
+
+/// Two quoted strings are compared by their text ([`Attr::text`]), never as values.
+impl PartialEq for Source {
+    fn eq(&self, other: &Source) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Source")
+    }
 }
 
 /// A string value behind one thin pointer (a `Box<str>` is two words).
@@ -142,6 +163,18 @@ impl Attr {
         Attr { origin, ..self }
     }
 
+    /// The value as a string, wherever it is kept.
+    pub fn text(&self) -> Option<&str> {
+        match &self.val {
+            Val::Str(text) => Some(text),
+            Val::Quoted(Source(source)) => {
+                let (start, end) = (self.span.start as usize, self.span.end as usize);
+                source.get(start + 1..end.saturating_sub(1))
+            }
+            _ => None,
+        }
+    }
+
     /// Where it was written; `None` for a derived value.
     pub fn span(&self) -> Option<Span> {
         (self.origin != Origin::Derived).then_some(self.span)
@@ -187,6 +220,16 @@ impl Entity {
         self.attr(self.kind.slot(name)?).map(|a| &a.val)
     }
 
+    /// A key or fact by name, with where it was written.
+    pub fn named(&self, name: &str) -> Option<&Attr> {
+        self.attr(self.kind.slot(name)?)
+    }
+
+    /// A string key or fact by name.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.named(name)?.text()
+    }
+
     /// Where attribute `key` was written, else the block's name: what to point at.
     pub fn attr_span(&self, key: &str) -> Span {
         let attr = self.kind.slot(key).and_then(|slot| self.attrs.get(slot));
@@ -195,6 +238,11 @@ impl Entity {
 
     /// A field of a nested record (`patch.status`) the entity states or derives.
     pub fn field(&self, record: &str, field: &str) -> Option<&Val> {
+        self.field_attr(record, field).map(|a| &a.val)
+    }
+
+    /// A field of a nested record, with where it was written.
+    pub fn field_attr(&self, record: &str, field: &str) -> Option<&Attr> {
         let slot = self.kind.slot(record)?;
         field_of(self.kind, slot, self.attr(slot)?, field)
     }
@@ -219,14 +267,14 @@ pub(crate) struct Inherited {
 }
 
 /// Field `field` of the record `record` holds in slot `slot` of an entity of `kind`.
-fn field_of<'a>(kind: Kind, slot: usize, record: &'a Attr, field: &str) -> Option<&'a Val> {
+fn field_of<'a>(kind: Kind, slot: usize, record: &'a Attr, field: &str) -> Option<&'a Attr> {
     let (Val::Record(fields), crate::schema::Type::Record(keys)) =
         (&record.val, kind.slot_key(slot)?.ty)
     else {
         return None;
     };
     let (index, _) = crate::schema::field(keys, field)?;
-    record_field(fields, index).map(|a| &a.val)
+    record_field(fields, index)
 }
 
 /// Field `index` of a record's fields, if the record has it.
@@ -312,13 +360,13 @@ impl Inventory {
     }
 
     /// A key or fact of an entity by name, inherited values included.
-    pub fn get(&self, id: EntityId, name: &str) -> Option<&Val> {
+    pub fn get(&self, id: EntityId, name: &str) -> Option<&Attr> {
         let slot = self.entity(id).kind.slot(name)?;
-        self.attr(id, slot).map(|a| &a.val)
+        self.attr(id, slot)
     }
 
     /// A field of a nested record of an entity (`os.name`), inherited values included.
-    pub fn field(&self, id: EntityId, record: &str, field: &str) -> Option<&Val> {
+    pub fn field(&self, id: EntityId, record: &str, field: &str) -> Option<&Attr> {
         let kind = self.entity(id).kind;
         let slot = kind.slot(record)?;
         field_of(kind, slot, self.attr(id, slot)?, field)

@@ -6,13 +6,14 @@
 //!    WARD-009), then every recorded reference resolved by a hash probe (WARD-005, 006),
 //!    so a reference may point forward or into another file.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
-use super::{Attr, Attrs, Entity, EntityId, Inventory, Val};
+use super::{Attr, Attrs, Entity, EntityId, Inventory, Source, Val};
 use crate::finding::{Code, EntityRef, Finding};
 use crate::schema::{KINDS, Key, Kind, StrFormat, Type};
 use crate::source::Span;
@@ -120,7 +121,7 @@ const UNRESOLVED: EntityId = EntityId(u32::MAX);
 
 /// Validates one file's blocks against the schema.
 /// `text` is the file's text the blocks were parsed from.
-pub fn draft<'s>(blocks: Vec<Block<'s>>, text: &'s str) -> (Vec<Draft<'s>>, Vec<Finding>) {
+pub fn draft<'s>(blocks: Vec<Block<'s>>, text: &'s Arc<String>) -> (Vec<Draft<'s>>, Vec<Finding>) {
     let mut errors = Vec::new();
     let mut drafts = Vec::with_capacity(blocks.len());
     for block in blocks {
@@ -146,10 +147,15 @@ pub fn draft<'s>(blocks: Vec<Block<'s>>, text: &'s str) -> (Vec<Draft<'s>>, Vec<
     (drafts, errors)
 }
 
-fn draft_block<'s>(block: &Block<'s>, kind: Kind, text: &'s str) -> (Draft<'s>, Vec<Finding>) {
+fn draft_block<'s>(
+    block: &Block<'s>,
+    kind: Kind,
+    text: &'s Arc<String>,
+) -> (Draft<'s>, Vec<Finding>) {
     let mut errors = Vec::new();
     let mut converter = Converter {
         errors: &mut errors,
+        source: text,
         at: Vec::new(),
         references: Vec::new(),
     };
@@ -187,7 +193,7 @@ fn draft_block<'s>(block: &Block<'s>, kind: Kind, text: &'s str) -> (Draft<'s>, 
     (
         Draft {
             entity,
-            text,
+            text: text.as_str(),
             references,
             dropped: false,
         },
@@ -487,6 +493,8 @@ fn unknown_key(key: &str, span: Span, fields: &[Key], owner: &str) -> Finding {
 
 struct Converter<'a> {
     errors: &'a mut Vec<Finding>,
+    /// The text of the file, which string values without escapes are read from.
+    source: &'a Arc<String>,
     /// Where the value being converted sits, for references recorded on the way.
     at: Vec<Step>,
     references: Vec<Reference>,
@@ -574,6 +582,20 @@ impl Converter<'_> {
         }
     }
 
+    /// A string value: read in place from the source when it is written there as it is
+    /// (no escapes) and is an attribute's whole value; a list item has no span of its
+    /// own, so it keeps a copy.
+    fn string(&self, text: &Cow<str>, span: Span) -> Val {
+        let literal = self.source.get(span.start as usize..span.end as usize);
+        let in_place = matches!(text, Cow::Borrowed(_))
+            && !matches!(self.at.last(), Some(Step::Item(_)))
+            && literal.and_then(|l| l.strip_prefix('"')?.strip_suffix('"')) == Some(text);
+        match in_place {
+            true => Val::Quoted(Source(Arc::clone(self.source))),
+            false => Val::Str(text.as_ref().into()),
+        }
+    }
+
     fn value(&mut self, value: &Value, ty: Type, field: &'static Key) -> Option<Val> {
         match self.convert(value, ty, field) {
             Ok(val) => Some(val),
@@ -628,7 +650,7 @@ impl Converter<'_> {
                 }
             }
             (ValueKind::Str(text), Type::Str(format)) => match check_format(text, format) {
-                Ok(()) => Ok(Val::Str(text.as_ref().into())),
+                Ok(()) => Ok(self.string(text, value.span)),
                 Err(problem) => Err(invalid("invalid format", problem)),
             },
             (ValueKind::Int(n), Type::Int { min, max }) if (min..=max).contains(n) => {
@@ -898,6 +920,22 @@ fn check_cidr(text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_strings_are_read_in_place_escaped_ones_copied() {
+        let source =
+            Arc::new("device d { model = m label = \"Bed 4\" owner = \"A \\\"B\\\"\" }".to_owned());
+        let (blocks, errors) = crate::syntax::parse(crate::source::FileId(0), &source);
+        assert!(errors.is_empty());
+        let (drafts, _) = draft(blocks, &source);
+        let entity = &drafts[0].entity;
+        let label = entity.named("label").unwrap();
+        assert!(matches!(label.val, Val::Quoted(_)));
+        assert_eq!(label.text(), Some("Bed 4"));
+        let owner = entity.named("owner").unwrap();
+        assert!(matches!(owner.val, Val::Str(_)));
+        assert_eq!(owner.text(), Some("A \"B\""));
+    }
 
     #[test]
     fn formats() {

@@ -2,7 +2,7 @@
 //! renderers share, each treating an absent or differently typed value as absent.
 
 use crate::date::Date;
-use crate::model::{Entity, EntityId, Val};
+use crate::model::{Attr, Entity, EntityId, Val};
 
 /// The entities a list of references names, in written order.
 pub fn refs(val: Option<&Val>) -> impl Iterator<Item = EntityId> + '_ {
@@ -21,9 +21,15 @@ pub fn flag(entity: &Entity, fact: &str) -> bool {
     matches!(entity.get(fact), Some(Val::Bool(true)))
 }
 
-pub fn text(val: Option<&Val>) -> Option<String> {
+/// A string key or field, as written.
+pub fn text(attr: Option<&Attr>) -> Option<String> {
+    attr?.text().map(str::to_owned)
+}
+
+/// A string item of a list.
+pub fn item_text(val: &Val) -> Option<String> {
     match val {
-        Some(Val::Str(s)) => Some(s.to_string()),
+        Val::Str(s) => Some(s.to_string()),
         _ => None,
     }
 }

@@ -22,7 +22,7 @@ pub mod statistics;
 use crate::date::Date;
 use crate::error::FileError;
 use crate::finding::{Finding, Severity};
-use crate::model::{Inventory, Val};
+use crate::model::Inventory;
 use crate::policy::evaluate::Tally;
 use crate::schema::Kind;
 use crate::source::{SourceMap, Span};
@@ -215,10 +215,7 @@ impl<'a> Report<'a> {
     /// The `reason` of the waiver named `name`: why a waived finding is accepted.
     pub fn waiver_reason(&self, name: &str) -> Option<&'a str> {
         let inventory = self.inventory;
-        match inventory.entity(inventory.lookup(name)?).get("reason")? {
-            Val::Str(reason) => Some(reason),
-            _ => None,
-        }
+        inventory.entity(inventory.lookup(name)?).text("reason")
     }
 }
 

@@ -70,6 +70,8 @@ impl<'a> V<'a> {
     pub fn from_val(val: &'a Val) -> V<'a> {
         match val {
             Val::Str(s) => V::Str(s),
+            // Only attributes hold a quoted string, and they are read by `from_attr`.
+            Val::Quoted(_) => V::Null,
             Val::Int(n) => V::Int(*n),
             Val::Bool(b) => V::Bool(*b),
             Val::Date(d) => V::Date(*d),
@@ -77,6 +79,14 @@ impl<'a> V<'a> {
             Val::Ref(id) => V::Entity(*id),
             Val::List(items) => V::Items(items),
             Val::Record(fields) => V::Record(fields),
+        }
+    }
+
+    /// An attribute's value; a string is read wherever it is kept.
+    pub fn from_attr(attr: &'a Attr) -> V<'a> {
+        match attr.text() {
+            Some(text) => V::Str(text),
+            None => V::from_val(&attr.val),
         }
     }
 
@@ -209,13 +219,13 @@ fn read_path<'a>(steps: &[Step], scope: Scope<'a>, entity: EntityId) -> V<'a> {
                     V::Str(&entity.name)
                 } else {
                     match scope.inventory.attr(*id, slot) {
-                        Some(attr) => V::from_val(&attr.val),
+                        Some(attr) => V::from_attr(attr),
                         None => V::Null,
                     }
                 }
             }
             (Step::Field(field), V::Record(fields)) => match record_field(fields, field) {
-                Some(attr) => V::from_val(&attr.val),
+                Some(attr) => V::from_attr(attr),
                 None => V::Null,
             },
             _ => V::Null,

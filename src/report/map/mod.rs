@@ -95,7 +95,7 @@ impl NetworkMap {
                 Segment {
                     id,
                     name: entity.name.to_string(),
-                    label: text(entity.get("label")),
+                    label: text(entity.named("label")),
                     zone,
                     ephi_devices: devices
                         .iter()

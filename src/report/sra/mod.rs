@@ -12,7 +12,7 @@ pub mod markdown;
 use std::collections::BTreeMap;
 
 use super::Report;
-use super::facts::{date, enumerated, flag, refs, text};
+use super::facts::{date, enumerated, flag, item_text, refs, text};
 use super::map::{self, NetworkMap};
 use crate::date::Date;
 use crate::finding::Finding;
@@ -104,7 +104,7 @@ pub fn build(report: &Report) -> Document {
     let view = View::new(report);
     let map = NetworkMap::new(inventory);
     let organization = inventory.of_kind(Kind::Organization).first().map(|&id| {
-        text(inventory.entity(id).get("label"))
+        text(inventory.entity(id).named("label"))
             .unwrap_or_else(|| inventory.entity(id).name.to_string())
     });
     Document {
@@ -307,7 +307,7 @@ fn scope(view: &View) -> Section {
 
     let mut reviews = Table::new(&["record", "value"], "No organization block.");
     if let Some(org) = view.entities(Kind::Organization).next() {
-        if let Some(officer) = text(org.get("security_officer")) {
+        if let Some(officer) = text(org.named("security_officer")) {
             reviews.rows.push(vec![
                 Cell::Text("security official".into()),
                 Cell::Text(officer),
@@ -554,7 +554,7 @@ fn unpatchable(view: &View) -> Section {
         let risk = match enumerated(device.field("risk", "level")) {
             Some(level) => {
                 let mut risk = level;
-                if let Some(by) = text(device.field("risk", "accepted_by")) {
+                if let Some(by) = text(device.field_attr("risk", "accepted_by")) {
                     risk.push_str(&format!(", accepted by {by}"));
                 }
                 if let Some(Val::Date(on)) = device.field("risk", "accepted") {
@@ -563,14 +563,14 @@ fn unpatchable(view: &View) -> Section {
                 if let Some(Val::Date(review)) = device.field("risk", "review_by") {
                     risk.push_str(&format!("; review by {review}"));
                 }
-                if let Some(note) = text(device.field("risk", "note")) {
+                if let Some(note) = text(device.field_attr("risk", "note")) {
                     risk.push_str(&format!(". {note}"));
                 }
                 Cell::Text(risk)
             }
             None => Cell::Status(Tone::Bad, "not documented".into()),
         };
-        let migration = match text(device.field("migration", "plan")) {
+        let migration = match text(device.field_attr("migration", "plan")) {
             Some(plan) => Cell::Text(match device.field("migration", "by") {
                 Some(Val::Date(by)) => format!("{plan} (by {by})"),
                 _ => plan,
@@ -636,7 +636,7 @@ fn decisions(view: &View) -> Section {
     for decision in view.entities(Kind::Decision) {
         let approved = format!(
             "{}{}",
-            text(decision.get("approved_by")).unwrap_or_default(),
+            text(decision.named("approved_by")).unwrap_or_default(),
             date(decision.get("approved"))
                 .map(|d| format!(", {d}"))
                 .unwrap_or_default()
@@ -645,7 +645,7 @@ fn decisions(view: &View) -> Section {
             Cell::Name(decision.name.to_string()),
             Cell::Text(enumerated(decision.get("spec")).unwrap_or_default()),
             Cell::Text(view.names(decision.get("applies"))),
-            Cell::Text(text(decision.get("rationale")).unwrap_or_default()),
+            Cell::Text(text(decision.named("rationale")).unwrap_or_default()),
             Cell::Text(or_dash(view.names(decision.get("alternative")))),
             Cell::Text(approved),
             Cell::Text(
@@ -717,7 +717,7 @@ fn business_associates(view: &View) -> Section {
             None if associate => Cell::Status(Tone::Bad, "no BAA".into()),
             None => Cell::Text("—".into()),
         };
-        let label = text(vendor.get("label"))
+        let label = text(vendor.named("label"))
             .map(|l| format!("{} ({l})", vendor.name))
             .unwrap_or_else(|| vendor.name.to_string());
         table.rows.push(vec![
@@ -765,7 +765,7 @@ fn vulnerabilities(view: &View) -> Section {
     );
     for vulnerability in view.entities(Kind::Vulnerability) {
         let severity = enumerated(vulnerability.get("severity")).unwrap_or_default();
-        let name = match text(vulnerability.get("cve")) {
+        let name = match text(vulnerability.named("cve")) {
             Some(cve) => format!("{} ({cve})", vulnerability.name),
             None => vulnerability.name.to_string(),
         };
@@ -929,7 +929,7 @@ fn waivers(view: &View) -> Section {
         let policies = match waiver.get("policies") {
             Some(Val::List(items)) => items
                 .iter()
-                .filter_map(|v| text(Some(v)))
+                .filter_map(item_text)
                 .collect::<Vec<_>>()
                 .join(", "),
             _ => String::new(),
@@ -945,8 +945,8 @@ fn waivers(view: &View) -> Section {
             Cell::Name(waiver.name.to_string()),
             Cell::Text(policies),
             Cell::Text(view.names(waiver.get("applies"))),
-            Cell::Text(text(waiver.get("reason")).unwrap_or_default()),
-            Cell::Text(text(waiver.get("approved_by")).unwrap_or_default()),
+            Cell::Text(text(waiver.named("reason")).unwrap_or_default()),
+            Cell::Text(text(waiver.named("approved_by")).unwrap_or_default()),
             expires,
             Cell::Count(excused),
         ]);
