@@ -585,14 +585,14 @@ impl Converter<'_> {
     /// A string value: read in place from the source when it is written there as it is
     /// (no escapes) and is an attribute's whole value; a list item has no span of its
     /// own, so it keeps a copy.
-    fn string(&self, text: &Cow<str>, span: Span) -> Val {
+    fn string(&self, text: &str, unescaped: bool, span: Span) -> Val {
         let literal = self.source.get(span.start as usize..span.end as usize);
-        let in_place = matches!(text, Cow::Borrowed(_))
+        let in_place = unescaped
             && !matches!(self.at.last(), Some(Step::Item(_)))
             && literal.and_then(|l| l.strip_prefix('"')?.strip_suffix('"')) == Some(text);
         match in_place {
             true => Val::Quoted(Source(Arc::clone(self.source))),
-            false => Val::Str(text.as_ref().into()),
+            false => Val::Str(text.into()),
         }
     }
 
@@ -650,7 +650,7 @@ impl Converter<'_> {
                 }
             }
             (ValueKind::Str(text), Type::Str(format)) => match check_format(text, format) {
-                Ok(()) => Ok(self.string(text, value.span)),
+                Ok(()) => Ok(self.string(text, matches!(text, Cow::Borrowed(_)), value.span)),
                 Err(problem) => Err(invalid("invalid format", problem)),
             },
             (ValueKind::Int(n), Type::Int { min, max }) if (min..=max).contains(n) => {
