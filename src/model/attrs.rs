@@ -27,19 +27,22 @@ const fn derived_bool(value: bool) -> Attr {
     }
 }
 
-/// Slots are bit positions: no kind has more than this many keys and facts (a test of
-/// the schema holds every kind to it).
-pub const MAX_SLOTS: usize = 64;
-
+/// The keys a block states: the slots it has, side by side.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Attrs {
     /// Slots holding an entry of `values`.
     stored: u64,
+    /// Thin: a million entities hold two stores each.
+    values: ThinVec<Attr>,
+}
+
+/// What resolution derives for an entity: values as in [`Attrs`], and booleans as bits.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    values: Attrs,
     /// Slots holding a derived boolean, whose value is the same bit of `truth`.
     flags: u64,
     truth: u64,
-    /// Thin: an entity holds two stores, and a million entities held them all at once.
-    values: ThinVec<Attr>,
 }
 
 fn bit(slot: usize) -> u64 {
@@ -57,11 +60,7 @@ impl Attrs {
                 values.push(attr);
             }
         }
-        Attrs {
-            stored,
-            values,
-            ..Attrs::default()
-        }
+        Attrs { stored, values }
     }
 
     /// Where slot `slot` sits in `values` (when stored): the stored slots below it.
@@ -70,19 +69,13 @@ impl Attrs {
     }
 
     pub fn get(&self, slot: usize) -> Option<&Attr> {
-        let bit = bit(slot);
-        if self.stored & bit != 0 {
-            return self.values.get(self.position(slot));
+        if self.stored & bit(slot) == 0 {
+            return None;
         }
-        let value = match self.truth & bit {
-            0 => &DERIVED_FALSE,
-            _ => &DERIVED_TRUE,
-        };
-        (self.flags & bit != 0).then_some(value)
+        self.values.get(self.position(slot))
     }
 
-    /// A stored value, to patch in place (a resolved reference). Derived booleans are
-    /// not stored, so not here.
+    /// A value to patch in place (a resolved reference).
     pub fn get_mut(&mut self, slot: usize) -> Option<&mut Attr> {
         if self.stored & bit(slot) == 0 {
             return None;
@@ -104,6 +97,40 @@ impl Attrs {
         }
         let position = self.position(slot);
         let was_stored = self.stored & bit != 0;
+        match attr {
+            Some(attr) if was_stored => self.values[position] = attr,
+            Some(attr) => {
+                self.values.insert(position, attr);
+                self.stored |= bit;
+            }
+            None if was_stored => {
+                self.values.remove(position);
+                self.stored &= !bit;
+            }
+            None => {}
+        }
+    }
+}
+
+impl Facts {
+    pub fn get(&self, slot: usize) -> Option<&Attr> {
+        let bit = bit(slot);
+        if self.flags & bit == 0 {
+            return self.values.get(slot);
+        }
+        Some(match self.truth & bit {
+            0 => &DERIVED_FALSE,
+            _ => &DERIVED_TRUE,
+        })
+    }
+
+    /// Room for `more` values besides the booleans.
+    pub fn reserve(&mut self, more: usize) {
+        self.values.reserve(more);
+    }
+
+    pub fn set(&mut self, slot: usize, attr: Option<Attr>) {
+        let bit = bit(slot);
         self.flags &= !bit;
         self.truth &= !bit;
         match attr {
@@ -112,35 +139,14 @@ impl Attrs {
                 origin: Origin::Derived,
                 ..
             }) => {
-                if was_stored {
-                    self.values.remove(position);
-                }
-                self.stored &= !bit;
+                self.values.set(slot, None);
                 self.flags |= bit;
                 if value {
                     self.truth |= bit;
                 }
             }
-            Some(attr) if was_stored => self.values[position] = attr,
-            Some(attr) => {
-                self.values.insert(position, attr);
-                self.stored |= bit;
-            }
-            None => {
-                if was_stored {
-                    self.values.remove(position);
-                }
-                self.stored &= !bit;
-            }
+            attr => self.values.set(slot, attr),
         }
-    }
-
-    /// Every present slot with its value, in slot order.
-    pub fn iter(&self) -> impl Iterator<Item = (usize, &Attr)> + '_ {
-        let present = self.stored | self.flags;
-        (0..MAX_SLOTS)
-            .filter(move |&slot| present & bit(slot) != 0)
-            .filter_map(|slot| Some((slot, self.get(slot)?)))
     }
 }
 
@@ -155,7 +161,8 @@ mod tests {
     #[test]
     fn every_kind_fits_the_slot_masks() {
         for kind in crate::schema::KINDS {
-            assert!(kind.slot_count() <= MAX_SLOTS, "{kind:?}");
+            // Slots are bit positions of a u64.
+            assert!(kind.slot_count() <= u64::BITS as usize, "{kind:?}");
             // Policies read `name` from the entity itself, by this slot.
             let name = kind.slot_key(kind.name_slot()).map(|key| key.name);
             assert_eq!(name, Some("name"), "{kind:?}");
@@ -171,8 +178,6 @@ mod tests {
         assert_eq!(attrs.get(3).map(|a| &a.val), Some(&Val::Int(3)));
         assert_eq!(attrs.get(63), None);
         assert_eq!(attrs.get(64), None);
-        let slots: Vec<usize> = attrs.iter().map(|(slot, _)| slot).collect();
-        assert_eq!(slots, [1, 3]);
     }
 
     #[test]
@@ -181,33 +186,31 @@ mod tests {
         attrs.set(5, Some(written(5)));
         attrs.set(0, Some(written(0)));
         attrs.set(1, Some(written(10)));
-        let values: Vec<(usize, &Val)> = attrs.iter().map(|(s, a)| (s, &a.val)).collect();
-        assert_eq!(
-            values,
-            [(0, &Val::Int(0)), (1, &Val::Int(10)), (5, &Val::Int(5))]
-        );
+        let values: Vec<&Val> = attrs.values.iter().map(|a| &a.val).collect();
+        assert_eq!(values, [&Val::Int(0), &Val::Int(10), &Val::Int(5)]);
         attrs.set(1, None);
         assert_eq!(attrs.get(1), None);
         assert_eq!(attrs.get(5).map(|a| &a.val), Some(&Val::Int(5)));
         attrs.set(70, Some(written(70)));
-        assert_eq!(attrs.iter().count(), 2);
+        assert_eq!(attrs.values.len(), 2);
     }
 
     #[test]
     fn derived_booleans_are_bits() {
-        let mut attrs = Attrs::from_slots(vec![Some(written(1))]);
-        attrs.set(7, Some(Attr::derived(Val::Bool(true))));
-        attrs.set(8, Some(Attr::derived(Val::Bool(false))));
-        assert_eq!(attrs.values.len(), 1);
-        assert_eq!(attrs.get(7), Some(&DERIVED_TRUE));
-        assert_eq!(attrs.get(8), Some(&DERIVED_FALSE));
-        assert_eq!(attrs.get(7).and_then(Attr::span), None);
+        let mut facts = Facts::default();
+        facts.set(2, Some(written(1)));
+        facts.set(7, Some(Attr::derived(Val::Bool(true))));
+        facts.set(8, Some(Attr::derived(Val::Bool(false))));
+        assert_eq!(facts.values.values.len(), 1);
+        assert_eq!(facts.get(7), Some(&DERIVED_TRUE));
+        assert_eq!(facts.get(8), Some(&DERIVED_FALSE));
+        assert_eq!(facts.get(7).and_then(Attr::span), None);
         // A written boolean keeps its span.
         let stated = Attr::new(Val::Bool(true), Span::new(FileId(1), 3, 7));
-        attrs.set(7, Some(stated.clone()));
-        assert_eq!(attrs.get(7), Some(&stated));
-        attrs.set(8, None);
-        assert_eq!(attrs.get(8), None);
-        assert!(attrs.get_mut(7).is_some());
+        facts.set(7, Some(stated.clone()));
+        assert_eq!(facts.get(7), Some(&stated));
+        facts.set(8, None);
+        assert_eq!(facts.get(8), None);
+        assert_eq!(facts.get(2).map(|a| &a.val), Some(&Val::Int(1)));
     }
 }

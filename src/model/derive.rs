@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use thin_vec::ThinVec;
 
-use super::{Attr, Attrs, Entity, EntityId, Inherited, Inventory, Val, os_support};
+use super::{Attr, Entity, EntityId, Facts, Inherited, Inventory, Val, os_support};
 use crate::date::Date;
 use crate::schema::{Kind, Slot, Type, device as device_slot, model as model_slot, tag};
 
@@ -37,7 +37,7 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
         .iter()
         .map(|&id| (id, resolve_os(None, Some(inventory.entity(id)), &catalog)))
         .collect();
-    let facts: Vec<(EntityId, Attrs)> = inventory
+    let facts: Vec<(EntityId, Facts)> = inventory
         .of_kind(Kind::Device)
         .par_iter()
         .map(|&id| {
@@ -277,9 +277,9 @@ impl DeviceFacts {
     /// The device's fact store, written through typed slots (a name lookup per fact and
     /// device was the largest cost of derivation) and built whole, so it is allocated
     /// once, at its size.
-    fn store(self) -> Attrs {
+    fn store(self) -> Facts {
         use device_slot as slot;
-        let mut facts = Attrs::default();
+        let mut facts = Facts::default();
         // Room for exactly the facts stored as values (booleans are bits, the name is
         // the entity's): covered_by, decisions, and the optional ones.
         let optional = [

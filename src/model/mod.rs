@@ -17,7 +17,7 @@ use crate::finding::Finding;
 use crate::schema::{KINDS, Kind, KindTag, Slot, device, tag};
 use crate::source::Span;
 
-pub use attrs::Attrs;
+pub use attrs::{Attrs, Facts};
 pub use network::NetworkGraph;
 pub use validate::{Draft, draft};
 
@@ -190,7 +190,7 @@ pub struct Entity {
     pub attrs: Attrs,
     /// What resolution derives: the facts, and the keys it completes (a device's `os`
     /// and `connectivity` with what they inherit from the model), which take precedence.
-    facts: Attrs,
+    facts: Facts,
     /// `x_…` user extensions, in source order.
     pub extensions: ThinVec<(String, Attr)>,
 }
@@ -202,7 +202,7 @@ impl Entity {
             name: name.into(),
             name_span,
             attrs,
-            facts: Attrs::default(),
+            facts: Facts::default(),
             extensions: ThinVec::new(),
         }
     }
