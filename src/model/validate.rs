@@ -12,6 +12,7 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
+use thin_vec::ThinVec;
 
 use super::{Attr, Attrs, Entity, EntityId, Inventory, Source, Val};
 use crate::finding::{Code, EntityRef, Finding};
@@ -24,10 +25,10 @@ use crate::syntax::ast::{Block, Body, Item, ItemValue, Value, ValueKind};
 pub struct Draft<'s> {
     entity: Entity,
     /// The text of the block's file, where the referenced names are read.
-    text: &'s str,
+    text: &'s Arc<String>,
     /// Kept until every file is drafted: one allocation of the exact size, since a
     /// million devices hold them all at once.
-    references: Box<[Reference]>,
+    references: ThinVec<Reference>,
     /// A second definition of a name or a second organization: reported, not resolved.
     dropped: bool,
 }
@@ -162,7 +163,7 @@ fn draft_block<'s>(
     let attrs = converter.record(&block.body, kind.keys(), kind.as_str(), &mut Vec::new());
     let mut extensions = Vec::new();
     converter.extensions(&block.body, &mut extensions);
-    let references = std::mem::take(&mut converter.references).into_boxed_slice();
+    let references = ThinVec::from(std::mem::take(&mut converter.references));
     for (key, attr) in kind.keys().iter().zip(&attrs) {
         if key.required && attr.is_none() && !has_key(&block.body, key.name) {
             let message = format!(
@@ -193,7 +194,7 @@ fn draft_block<'s>(
     (
         Draft {
             entity,
-            text: text.as_str(),
+            text,
             references,
             dropped: false,
         },
@@ -309,7 +310,7 @@ fn resolve_draft<'s>(draft: &mut Draft<'s>, names: &Names<'s>) -> Vec<Finding> {
     let mut errors = Vec::new();
     let mut broken: Vec<Place> = Vec::new();
     for reference in references.iter() {
-        match names.resolve(reference, text) {
+        match names.resolve(reference, text.as_str()) {
             Ok(id) => {
                 if let Some(slot) = locate(&mut entity.attrs, reference.at) {
                     *slot = Val::Ref(id);
@@ -325,7 +326,7 @@ fn resolve_draft<'s>(draft: &mut Draft<'s>, names: &Names<'s>) -> Vec<Finding> {
     for at in broken {
         drop_attribute(&mut entity.attrs, at);
     }
-    *references = Box::default();
+    *references = ThinVec::new();
     tag_errors(&mut errors, entity.kind, &entity.name);
     errors
 }
