@@ -249,6 +249,7 @@ pub mod device {
     pub const OS_VERSION: usize = field_index(OS, "version");
     pub const OS_END: usize = field_index(OS, "end_of_support");
     pub const MODEL: Slot<tag::Device> = Slot::named(DEVICE, DEVICE_FACTS, "model");
+    pub const VLAN: Slot<tag::Device> = Slot::named(DEVICE, DEVICE_FACTS, "vlan");
     pub const DECISIONS: Slot<tag::Device> = fact("decisions");
     pub const ACTIVE: Slot<tag::Device> = fact("active");
     pub const HANDLES_EPHI: Slot<tag::Device> = fact("handles_ephi");

@@ -7,7 +7,9 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use thin_vec::ThinVec;
 
-use super::{Attr, Entity, EntityId, Facts, Inherited, Inventory, Val, os_support};
+use super::{
+    Attr, Entity, EntityId, Facts, Inherited, Inventory, Placed, Placement, Val, os_support,
+};
 use crate::date::Date;
 use crate::schema::{Kind, Slot, Type, device as device_slot, model as model_slot, tag};
 
@@ -46,6 +48,7 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
             (id, facts.store())
         })
         .collect();
+    let placements = placements(inventory, &covers, &decided);
     let mut services_ephi: FxHashSet<EntityId> = FxHashSet::default();
     let mut ephi_vlans: FxHashSet<EntityId> = FxHashSet::default();
     for (id, facts) in facts {
@@ -147,6 +150,7 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
             vulnerability.set("patch_clock", Val::Date(clock));
         }
     }
+    inventory.placements = placements;
     inventory.inherited = shared
         .into_iter()
         .map(|(id, resolved)| {
@@ -202,6 +206,47 @@ fn decisions_in_effect(inventory: &mut Inventory, as_of: Date) -> Index {
     index
 }
 
+/// The safeguards whose `covers` names one of `targets`.
+fn covering(covers: &Index, targets: [Option<EntityId>; 3]) -> Vec<EntityId> {
+    let found = targets.into_iter().flatten().filter_map(|t| covers.get(&t));
+    found.flatten().copied().collect()
+}
+
+/// A list fact of references, sorted and without repeats.
+fn sorted_refs(mut ids: Vec<EntityId>) -> ThinVec<Val> {
+    ids.sort_unstable();
+    ids.dedup();
+    ids.into_iter().map(Val::Ref).collect()
+}
+
+fn vlan_of(device: &Entity) -> Option<EntityId> {
+    device.get("vlan").and_then(as_ref)
+}
+
+/// What the devices of each placement share: the safeguards covering their model or
+/// vlan, and the decisions applying to them. A device that adds its own stores them.
+fn placements(
+    inventory: &Inventory,
+    covers: &Index,
+    decided: &Index,
+) -> FxHashMap<Placement, Placed> {
+    let mut placements = FxHashMap::default();
+    for &id in inventory.of_kind(Kind::Device) {
+        let device = inventory.entity(id);
+        let (model, vlan) = (device.get("model").and_then(as_ref), vlan_of(device));
+        placements.entry((model, vlan)).or_insert_with(|| {
+            let covered_by = sorted_refs(covering(covers, [model, vlan, None]));
+            let targets = [model.map(Val::Ref), vlan.map(Val::Ref)];
+            let decisions = decisions_of(decided, &[targets[0].as_ref(), targets[1].as_ref()]);
+            Placed {
+                covered_by: Attr::derived(Val::List(covered_by)),
+                decisions: Attr::derived(decisions),
+            }
+        });
+    }
+    placements
+}
+
 /// The decisions in effect that name one of `targets`, as a list fact.
 fn decisions_of(decided: &Index, targets: &[Option<&Val>]) -> Val {
     let mut found: Vec<EntityId> = targets
@@ -254,22 +299,27 @@ struct DeviceFacts {
     end_of_support: Option<Date>,
     unsupported: bool,
     unpatchable: bool,
-    covered_by: Vec<EntityId>,
+    /// Only when the device adds safeguards of its own to its placement's.
+    covered_by: Option<ThinVec<Val>>,
     on_lan: bool,
     general_purpose_os: bool,
     os_catalog_hint: Option<String>,
     migration_pending: bool,
     fda_maintained: bool,
-    decisions: Val,
+    /// Only when the device adds its own to its placement's.
+    decisions: Option<Val>,
 }
 
 impl DeviceFacts {
+    /// Decisions naming the device itself; the rest come with its placement.
     fn with_decisions(self, inventory: &Inventory, id: EntityId, decided: &Index) -> DeviceFacts {
         let device = inventory.entity(id);
         let this = Val::Ref(id);
         let targets = [Some(&this), device.get("model"), device.get("vlan")];
         DeviceFacts {
-            decisions: decisions_of(decided, &targets),
+            decisions: decided
+                .contains_key(&id)
+                .then(|| decisions_of(decided, &targets)),
             ..self
         }
     }
@@ -286,10 +336,14 @@ impl DeviceFacts {
             self.os.is_some(),
             self.os_catalog_hint.is_some(),
             self.end_of_support.is_some(),
+            self.covered_by.is_some(),
+            self.decisions.is_some(),
         ];
-        facts.reserve(2 + optional.into_iter().filter(|&stored| stored).count());
+        facts.reserve(optional.into_iter().filter(|&stored| stored).count());
         let mut put = |slot: Slot<tag::Device>, attr| facts.set(slot.index(), attr);
-        put(slot::DECISIONS, Some(Attr::derived(self.decisions)));
+        if let Some(decisions) = self.decisions {
+            put(slot::DECISIONS, Some(Attr::derived(decisions)));
+        }
         let fact = |val| Some(Attr::derived(val));
         put(slot::ACTIVE, fact(Val::Bool(self.active)));
         put(slot::HANDLES_EPHI, fact(Val::Bool(self.handles_ephi)));
@@ -318,8 +372,9 @@ impl DeviceFacts {
         }
         put(slot::UNSUPPORTED, fact(Val::Bool(self.unsupported)));
         put(slot::UNPATCHABLE, fact(Val::Bool(self.unpatchable)));
-        let covered_by = self.covered_by.into_iter().map(Val::Ref).collect();
-        put(slot::COVERED_BY, fact(Val::List(covered_by)));
+        if let Some(covered_by) = self.covered_by {
+            put(slot::COVERED_BY, fact(Val::List(covered_by)));
+        }
         facts
     }
 }
@@ -516,20 +571,16 @@ fn device_facts(
             Some(&Val::Enum(&"unpatchable"))
         );
 
-    let mut covered_by: Vec<EntityId> = Vec::new();
-    let mut add_covering = |target: Option<&Val>| {
-        if let Some(Val::Ref(target)) = target {
-            covered_by.extend(covers.get(target).into_iter().flatten());
-        }
+    let compensating = match device.get("compensating") {
+        Some(Val::List(compensating)) => compensating.as_slice(),
+        _ => &[],
     };
-    add_covering(Some(&Val::Ref(id)));
-    add_covering(device.get("model"));
-    add_covering(device.get("vlan"));
-    if let Some(Val::List(compensating)) = device.get("compensating") {
+    let own_cover = covers.contains_key(&id) || !compensating.is_empty();
+    let covered_by = own_cover.then(|| {
+        let mut covered_by = covering(covers, [Some(id), model, vlan_of(device)]);
         covered_by.extend(compensating.iter().filter_map(as_ref));
-    }
-    covered_by.sort_unstable();
-    covered_by.dedup();
+        sorted_refs(covered_by)
+    });
 
     let model_connectivity = || {
         let model = inventory.entity(model?).typed::<tag::Model>()?;
@@ -561,7 +612,7 @@ fn device_facts(
             && matches!(device.field("migration", "by"), Some(Val::Date(by)) if *by >= as_of),
         // NPRM exception (b): an FDA-authorized product kept supported and patched as
         // its manufacturer directs.
-        decisions: Val::List(ThinVec::new()),
+        decisions: None,
         fda_maintained: model
             .is_some_and(|m| inventory.entity(m).field("fda", "submission").is_some())
             && !unsupported

@@ -214,8 +214,9 @@ impl Entity {
 
     /// A key or fact by name, looked up in this entity's own kind (so it cannot read
     /// another kind's slot); [`Entity::attr`] is the typed form for resolution itself.
-    /// What a device inherits from its model is not on the device:
-    /// [`Inventory::get`] reads it.
+    /// What a device shares with others is not on the device (the `os` and
+    /// `connectivity` of its model, the `covered_by` and `decisions` of its model and
+    /// vlan): [`Inventory::get`] reads those too.
     pub fn get(&self, name: &str) -> Option<&Val> {
         self.attr(self.kind.slot(name)?).map(|a| &a.val)
     }
@@ -257,6 +258,17 @@ impl Entity {
             self.facts.set(slot, Some(Attr::derived(val)));
         }
     }
+}
+
+/// Where a device sits: its model and its vlan.
+pub(crate) type Placement = (Option<EntityId>, Option<EntityId>);
+
+/// The safeguards covering, and the decisions applying to, every device of a placement
+/// that names none of its own.
+#[derive(Debug)]
+pub(crate) struct Placed {
+    covered_by: Attr,
+    decisions: Attr,
 }
 
 /// What the devices of a model inherit from it.
@@ -332,6 +344,8 @@ pub struct Inventory {
     /// What the devices of each model inherit from it, by model: read through, never
     /// copied onto each device.
     inherited: rustc_hash::FxHashMap<EntityId, Inherited>,
+    /// What the devices of a (model, vlan) pair share unless they add their own.
+    placements: rustc_hash::FxHashMap<Placement, Placed>,
     /// The flow graph, built the first time a policy asks about paths.
     network: std::sync::OnceLock<NetworkGraph>,
 }
@@ -345,18 +359,35 @@ impl Inventory {
     /// `connectivity` of its own reads its model's.
     pub fn attr(&self, id: EntityId, slot: usize) -> Option<&Attr> {
         let entity = self.entity(id);
-        entity.attr(slot).or_else(|| {
-            let inherits = slot == device::OS_BLOCK.index() || slot == device::CONNECTIVITY.index();
-            let device = entity.typed::<tag::Device>().filter(|_| inherits)?;
-            let Val::Ref(model) = device.attr(device::MODEL)?.val else {
-                return None;
-            };
-            let inherited = self.inherited.get(&model)?;
-            match slot == device::OS_BLOCK.index() {
+        entity.attr(slot).or_else(|| self.shared(entity, slot))
+    }
+
+    /// What a device reads from its model (os, connectivity) or its placement (the
+    /// safeguards covering it and the decisions applying to it) instead of a copy.
+    fn shared(&self, entity: &Entity, slot: usize) -> Option<&Attr> {
+        use device::{CONNECTIVITY, COVERED_BY, DECISIONS, OS_BLOCK};
+        let device = entity.typed::<tag::Device>()?;
+        let reference = |slot| match device.attr(slot)?.val {
+            Val::Ref(id) => Some(id),
+            _ => None,
+        };
+        if slot == OS_BLOCK.index() || slot == CONNECTIVITY.index() {
+            let inherited = self.inherited.get(&reference(device::MODEL)?)?;
+            return match slot == OS_BLOCK.index() {
                 true => inherited.os.as_ref(),
                 false => inherited.connectivity.as_ref(),
-            }
-        })
+            };
+        }
+        if slot == COVERED_BY.index() || slot == DECISIONS.index() {
+            let placed = self
+                .placements
+                .get(&(reference(device::MODEL), reference(device::VLAN)))?;
+            return Some(match slot == COVERED_BY.index() {
+                true => &placed.covered_by,
+                false => &placed.decisions,
+            });
+        }
+        None
     }
 
     /// A key or fact of an entity by name, inherited values included.

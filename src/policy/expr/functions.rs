@@ -190,7 +190,7 @@ static FUNCTIONS: [Function; 13] = [
             let Code::Const(Const::Str(spec)) = &args[0] else {
                 return V::Bool(false);
             };
-            let decisions = scope.inventory.entity(entity).get("decisions");
+            let decisions = scope.inventory.get(entity, "decisions").map(|a| &a.val);
             V::Bool(match decisions {
                 Some(Val::List(decisions)) => decisions.iter().any(|d| match d {
                     Val::Ref(id) => matches!(

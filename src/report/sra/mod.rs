@@ -577,7 +577,8 @@ fn unpatchable(view: &View) -> Section {
             }),
             None => Cell::Text("none".into()),
         };
-        let safeguards = view.names(device.get("covered_by"));
+        let covered_by = id.and_then(|id| view.inventory.get(id, "covered_by"));
+        let safeguards = view.names(covered_by.map(|a| &a.val));
         table.rows.push(vec![
             Cell::Name(device.name.to_string()),
             Cell::Name(match device.get("model") {
