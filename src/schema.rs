@@ -194,6 +194,14 @@ impl<K> Slot<K> {
     }
 }
 
+/// The index of field `field` of the record key `key` among `keys`, found while compiling.
+pub const fn key_field(keys: &[Key], key: &str, field: &str) -> usize {
+    match position(keys, key) {
+        Some(i) => field_index(keys[i].ty, field),
+        None => unknown_key(),
+    }
+}
+
 /// The index of the field `name` in a record type, found while compiling.
 pub const fn field_index(ty: Type, name: &str) -> usize {
     match ty {
@@ -241,7 +249,7 @@ const fn str_eq(a: &str, b: &str) -> bool {
 
 /// Typed slots of the device keys and facts that resolution writes or reads directly.
 pub mod device {
-    use super::{DEVICE, DEVICE_FACTS, OS, Slot, field_index, tag};
+    use super::{DEVICE, DEVICE_FACTS, OS, Slot, field_index, key_field, tag};
 
     pub const OS_BLOCK: Slot<tag::Device> = Slot::named(DEVICE, DEVICE_FACTS, "os");
     pub const CONNECTIVITY: Slot<tag::Device> = Slot::named(DEVICE, DEVICE_FACTS, "connectivity");
@@ -250,6 +258,16 @@ pub mod device {
     pub const OS_END: usize = field_index(OS, "end_of_support");
     pub const MODEL: Slot<tag::Device> = Slot::named(DEVICE, DEVICE_FACTS, "model");
     pub const VLAN: Slot<tag::Device> = Slot::named(DEVICE, DEVICE_FACTS, "vlan");
+    pub const EPHI: Slot<tag::Device> = Slot::named(DEVICE, DEVICE_FACTS, "ephi");
+    pub const SERVICED_BY: Slot<tag::Device> = Slot::named(DEVICE, DEVICE_FACTS, "serviced_by");
+    pub const DECOMMISSIONED: Slot<tag::Device> =
+        Slot::named(DEVICE, DEVICE_FACTS, "decommissioned");
+    pub const COMPENSATING: Slot<tag::Device> = Slot::named(DEVICE, DEVICE_FACTS, "compensating");
+    pub const PATCH: Slot<tag::Device> = Slot::named(DEVICE, DEVICE_FACTS, "patch");
+    pub const PATCH_STATUS: usize = key_field(DEVICE, "patch", "status");
+    pub const MIGRATION: Slot<tag::Device> = Slot::named(DEVICE, DEVICE_FACTS, "migration");
+    pub const MIGRATION_PLAN: usize = key_field(DEVICE, "migration", "plan");
+    pub const MIGRATION_BY: usize = key_field(DEVICE, "migration", "by");
     pub const DECISIONS: Slot<tag::Device> = fact("decisions");
     pub const ACTIVE: Slot<tag::Device> = fact("active");
     pub const HANDLES_EPHI: Slot<tag::Device> = fact("handles_ephi");

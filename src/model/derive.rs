@@ -30,8 +30,8 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
     }
     let decided = decisions_in_effect(inventory, as_of);
     let covers = index_lists(inventory, Kind::Safeguard, "covers");
-    let by_model = index_refs(inventory, "model");
-    let by_vlan = index_refs(inventory, "vlan");
+    let by_model = index_refs(inventory, device_slot::MODEL);
+    let by_vlan = index_refs(inventory, device_slot::VLAN);
 
     let catalog = model_os_answers(inventory);
     let shared: FxHashMap<EntityId, ResolvedOs> = inventory
@@ -55,12 +55,13 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
         let ephi_device = facts.get(device_slot::EPHI_DEVICE.index());
         if ephi_device.is_some_and(|a| a.val == Val::Bool(true)) {
             let device = inventory.entity(id);
-            if let Some(Val::List(vendors)) = device.get("serviced_by") {
+            let serviced_by = device
+                .typed::<tag::Device>()
+                .and_then(|d| d.attr(device_slot::SERVICED_BY));
+            if let Some(Val::List(vendors)) = serviced_by.map(|a| &a.val) {
                 services_ephi.extend(vendors.iter().filter_map(as_ref));
             }
-            if let Some(Val::Ref(vlan)) = device.get("vlan") {
-                ephi_vlans.insert(*vlan);
-            }
+            ephi_vlans.extend(placement_of(device).1);
         }
         inventory.entities[id.index()].facts = facts;
     }
@@ -219,8 +220,11 @@ fn sorted_refs(mut ids: Vec<EntityId>) -> ThinVec<Val> {
     ids.into_iter().map(Val::Ref).collect()
 }
 
-fn vlan_of(device: &Entity) -> Option<EntityId> {
-    device.get("vlan").and_then(as_ref)
+/// A device's model and vlan, read through typed slots.
+fn placement_of(device: &Entity) -> Placement {
+    let typed = device.typed::<tag::Device>();
+    let reference = |slot| typed.as_ref()?.attr(slot).and_then(|a| as_ref(&a.val));
+    (reference(device_slot::MODEL), reference(device_slot::VLAN))
 }
 
 /// What the devices of each placement share: the safeguards covering their model or
@@ -233,7 +237,7 @@ fn placements(
     let mut placements = FxHashMap::default();
     for &id in inventory.of_kind(Kind::Device) {
         let device = inventory.entity(id);
-        let (model, vlan) = (device.get("model").and_then(as_ref), vlan_of(device));
+        let (model, vlan) = placement_of(device);
         placements.entry((model, vlan)).or_insert_with(|| {
             let covered_by = sorted_refs(covering(covers, [model, vlan, None]));
             let targets = [model.map(Val::Ref), vlan.map(Val::Ref)];
@@ -280,11 +284,15 @@ fn index_lists(inventory: &Inventory, kind: Kind, key: &str) -> Index {
 }
 
 /// Model or vlan → its devices, in entity order.
-fn index_refs(inventory: &Inventory, key: &str) -> Index {
+fn index_refs(inventory: &Inventory, key: Slot<tag::Device>) -> Index {
     let mut index = Index::default();
     for &id in inventory.of_kind(Kind::Device) {
-        if let Some(Val::Ref(target)) = inventory.entity(id).get(key) {
-            index.entry(*target).or_default().push(id);
+        let device = inventory.entity(id).typed::<tag::Device>();
+        if let Some(target) = device
+            .and_then(|d| d.attr(key))
+            .and_then(|a| as_ref(&a.val))
+        {
+            index.entry(target).or_default().push(id);
         }
     }
     index
@@ -315,7 +323,9 @@ impl DeviceFacts {
     fn with_decisions(self, inventory: &Inventory, id: EntityId, decided: &Index) -> DeviceFacts {
         let device = inventory.entity(id);
         let this = Val::Ref(id);
-        let targets = [Some(&this), device.get("model"), device.get("vlan")];
+        let (model, vlan) = placement_of(device);
+        let (model, vlan) = (model.map(Val::Ref), vlan.map(Val::Ref));
+        let targets = [Some(&this), model.as_ref(), vlan.as_ref()];
         DeviceFacts {
             decisions: decided
                 .contains_key(&id)
@@ -521,8 +531,16 @@ fn device_facts(
     as_of: Date,
 ) -> DeviceFacts {
     let device = inventory.entity(id);
-    let active = !matches!(device.get("decommissioned"), Some(Val::Date(d)) if *d <= as_of);
-    let uses: Vec<&str> = match device.get("ephi") {
+    // Typed slots: a lookup by name for each of a million devices was most of derivation.
+    let typed = device.typed::<tag::Device>();
+    let own_attr = |slot| typed.as_ref()?.attr(slot);
+    let own = |slot| own_attr(slot).map(|a| &a.val);
+    let own_field = |slot, field| match own(slot) {
+        Some(Val::Record(fields)) => super::record_field(fields, field).map(|a| &a.val),
+        _ => None,
+    };
+    let active = !matches!(own(device_slot::DECOMMISSIONED), Some(Val::Date(d)) if *d <= as_of);
+    let uses: Vec<&str> = match own(device_slot::EPHI) {
         Some(Val::List(uses)) => uses
             .iter()
             .filter_map(|u| {
@@ -535,12 +553,7 @@ fn device_facts(
             .collect(),
         _ => Vec::new(),
     };
-    let model = match device.get("model") {
-        Some(Val::Ref(id)) => Some(*id),
-        None | Some(_) => None,
-    };
-
-    let own_attr = |slot| device.typed::<tag::Device>()?.attr(slot);
+    let model = own(device_slot::MODEL).and_then(as_ref);
     let own_os = own_attr(device_slot::OS_BLOCK);
     // Nearly every device states no os of its own: it reads its model's, resolved once
     // and not copied (`Inventory::attr`). Only a device's own os is stored on it.
@@ -565,19 +578,17 @@ fn device_facts(
     };
     let end_of_support = end.into_iter().chain(product_date).min();
     let unsupported = end_of_support.is_some_and(|d| d < as_of);
-    let unpatchable = unsupported
-        || matches!(
-            device.field("patch", "status"),
-            Some(&Val::Enum(&"unpatchable"))
-        );
+    let patch_status = own_field(device_slot::PATCH, device_slot::PATCH_STATUS);
+    let unpatchable = unsupported || matches!(patch_status, Some(&Val::Enum(&"unpatchable")));
 
-    let compensating = match device.get("compensating") {
+    let compensating = match own(device_slot::COMPENSATING) {
         Some(Val::List(compensating)) => compensating.as_slice(),
         _ => &[],
     };
     let own_cover = covers.contains_key(&id) || !compensating.is_empty();
     let covered_by = own_cover.then(|| {
-        let mut covered_by = covering(covers, [Some(id), model, vlan_of(device)]);
+        let (model, vlan) = placement_of(device);
+        let mut covered_by = covering(covers, [Some(id), model, vlan]);
         covered_by.extend(compensating.iter().filter_map(as_ref));
         sorted_refs(covered_by)
     });
@@ -608,8 +619,11 @@ fn device_facts(
         general_purpose_os,
         os_catalog_hint: hint,
         // NPRM exception (a): a dated replacement plan whose date has not passed.
-        migration_pending: device.field("migration", "plan").is_some()
-            && matches!(device.field("migration", "by"), Some(Val::Date(by)) if *by >= as_of),
+        migration_pending: own_field(device_slot::MIGRATION, device_slot::MIGRATION_PLAN).is_some()
+            && matches!(
+                own_field(device_slot::MIGRATION, device_slot::MIGRATION_BY),
+                Some(Val::Date(by)) if *by >= as_of
+            ),
         // NPRM exception (b): an FDA-authorized product kept supported and patched as
         // its manufacturer directs.
         decisions: None,
@@ -617,7 +631,7 @@ fn device_facts(
             .is_some_and(|m| inventory.entity(m).field("fda", "submission").is_some())
             && !unsupported
             && matches!(
-                device.field("patch", "status"),
+                patch_status,
                 Some(&Val::Enum(&("current" | "vendor_managed")))
             ),
     }
