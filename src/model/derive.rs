@@ -14,7 +14,51 @@ use crate::date::Date;
 use crate::schema::{Kind, Slot, Type, device as device_slot, model as model_slot, tag};
 
 // Keyed by entity ids, never by input text: Fx is safe and several times faster than SipHash.
-type Index = FxHashMap<EntityId, Vec<EntityId>>;
+/// Target → sources, as compact arrays: the sources naming entity `t` are
+/// `sources[starts[t]..starts[t + 1]]`, in the order they were found. Two arrays for the
+/// whole inventory, where a map of vectors held an allocation per model and vlan.
+struct Index {
+    starts: Vec<u32>,
+    sources: Vec<EntityId>,
+}
+
+impl Index {
+    /// From (target, source) pairs, by a counting sort that keeps their order.
+    fn new(entities: usize, pairs: Vec<(EntityId, EntityId)>) -> Index {
+        let mut starts = vec![0u32; entities + 1];
+        for &(target, _) in &pairs {
+            if let Some(count) = starts.get_mut(target.index() + 1) {
+                *count += 1;
+            }
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut sources = vec![EntityId(0); pairs.len()];
+        for (target, source) in pairs {
+            if let Some(at) = next.get_mut(target.index()) {
+                if let Some(slot) = sources.get_mut(*at as usize) {
+                    *slot = source;
+                }
+                *at += 1;
+            }
+        }
+        Index { starts, sources }
+    }
+
+    fn get(&self, target: EntityId) -> &[EntityId] {
+        let range = |i: usize| self.starts.get(i).map(|&s| s as usize);
+        match (range(target.index()), range(target.index() + 1)) {
+            (Some(start), Some(end)) => self.sources.get(start..end).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
+    fn names(&self, target: EntityId) -> bool {
+        !self.get(target).is_empty()
+    }
+}
 
 pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
     for entity in &mut inventory.entities {
@@ -111,10 +155,8 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
     }
     for (kind, index) in [(Kind::Model, &by_model), (Kind::Vlan, &by_vlan)] {
         for id in inventory.of_kind(kind).to_vec() {
-            let list = index
-                .get(&id)
-                .map_or_else(Vec::new, |ids| ids.iter().map(|&d| Val::Ref(d)).collect());
-            inventory.entities[id.index()].set("devices", Val::List(list.into()));
+            let list = index.get(id).iter().map(|&d| Val::Ref(d)).collect();
+            inventory.entities[id.index()].set("devices", Val::List(list));
         }
     }
     for id in inventory.of_kind(Kind::Vulnerability).to_vec() {
@@ -122,7 +164,7 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
         if let Some(Val::List(targets)) = inventory.entity(id).get("affects") {
             for target in targets.iter().filter_map(as_ref) {
                 match inventory.entity(target).kind {
-                    Kind::Model => affected.extend(by_model.get(&target).into_iter().flatten()),
+                    Kind::Model => affected.extend(by_model.get(target)),
                     _ => affected.push(target),
                 }
             }
@@ -185,7 +227,7 @@ fn within_months(since: Date, months: i64, as_of: Date) -> bool {
 /// Target (device, model, vlan or flow) → the decisions in effect whose `applies` names it;
 /// each decision gets its `in_effect` fact on the way.
 fn decisions_in_effect(inventory: &mut Inventory, as_of: Date) -> Index {
-    let mut index = Index::default();
+    let mut pairs = Vec::new();
     for id in inventory.of_kind(Kind::Decision).to_vec() {
         let decision = &mut inventory.entities[id.index()];
         let approved = matches!(decision.get("approved"), Some(Val::Date(d)) if *d <= as_of);
@@ -199,17 +241,15 @@ fn decisions_in_effect(inventory: &mut Inventory, as_of: Date) -> Index {
             continue;
         }
         if let Some(Val::List(targets)) = decision.get("applies") {
-            for target in targets.iter().filter_map(as_ref) {
-                index.entry(target).or_default().push(id);
-            }
+            pairs.extend(targets.iter().filter_map(as_ref).map(|t| (t, id)));
         }
     }
-    index
+    Index::new(inventory.entities.len(), pairs)
 }
 
 /// The safeguards whose `covers` names one of `targets`.
 fn covering(covers: &Index, targets: [Option<EntityId>; 3]) -> Vec<EntityId> {
-    let found = targets.into_iter().flatten().filter_map(|t| covers.get(&t));
+    let found = targets.into_iter().flatten().map(|t| covers.get(t));
     found.flatten().copied().collect()
 }
 
@@ -256,7 +296,7 @@ fn decisions_of(decided: &Index, targets: &[Option<&Val>]) -> Val {
     let mut found: Vec<EntityId> = targets
         .iter()
         .filter_map(|t| t.and_then(as_ref))
-        .flat_map(|t| decided.get(&t).into_iter().flatten().copied())
+        .flat_map(|t| decided.get(t).iter().copied())
         .collect();
     found.sort_unstable();
     found.dedup();
@@ -272,30 +312,22 @@ fn as_ref(val: &Val) -> Option<EntityId> {
 
 /// Target → the entities of `kind` whose list attribute `key` names it.
 fn index_lists(inventory: &Inventory, kind: Kind, key: &str) -> Index {
-    let mut index = Index::default();
+    let mut pairs = Vec::new();
     for &id in inventory.of_kind(kind) {
         if let Some(Val::List(targets)) = inventory.entity(id).get(key) {
-            for target in targets.iter().filter_map(as_ref) {
-                index.entry(target).or_default().push(id);
-            }
+            pairs.extend(targets.iter().filter_map(as_ref).map(|t| (t, id)));
         }
     }
-    index
+    Index::new(inventory.entities.len(), pairs)
 }
 
 /// Model or vlan → its devices, in entity order.
 fn index_refs(inventory: &Inventory, key: Slot<tag::Device>) -> Index {
-    let mut index = Index::default();
-    for &id in inventory.of_kind(Kind::Device) {
-        let device = inventory.entity(id).typed::<tag::Device>();
-        if let Some(target) = device
-            .and_then(|d| d.attr(key))
-            .and_then(|a| as_ref(&a.val))
-        {
-            index.entry(target).or_default().push(id);
-        }
-    }
-    index
+    let pairs = inventory.of_kind(Kind::Device).iter().filter_map(|&id| {
+        let device = inventory.entity(id).typed::<tag::Device>()?;
+        Some((as_ref(&device.attr(key)?.val)?, id))
+    });
+    Index::new(inventory.entities.len(), pairs.collect())
 }
 
 struct DeviceFacts {
@@ -327,9 +359,7 @@ impl DeviceFacts {
         let (model, vlan) = (model.map(Val::Ref), vlan.map(Val::Ref));
         let targets = [Some(&this), model.as_ref(), vlan.as_ref()];
         DeviceFacts {
-            decisions: decided
-                .contains_key(&id)
-                .then(|| decisions_of(decided, &targets)),
+            decisions: decided.names(id).then(|| decisions_of(decided, &targets)),
             ..self
         }
     }
@@ -585,7 +615,7 @@ fn device_facts(
         Some(Val::List(compensating)) => compensating.as_slice(),
         _ => &[],
     };
-    let own_cover = covers.contains_key(&id) || !compensating.is_empty();
+    let own_cover = covers.names(id) || !compensating.is_empty();
     let covered_by = own_cover.then(|| {
         let (model, vlan) = placement_of(device);
         let mut covered_by = covering(covers, [Some(id), model, vlan]);
@@ -634,5 +664,27 @@ fn device_facts(
                 patch_status,
                 Some(&Val::Enum(&("current" | "vendor_managed")))
             ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_keeps_each_targets_sources_in_order() {
+        let id = EntityId;
+        let pairs = vec![
+            (id(2), id(7)),
+            (id(0), id(5)),
+            (id(2), id(6)),
+            (id(9), id(1)),
+        ];
+        let index = Index::new(4, pairs);
+        assert_eq!(index.get(id(2)), [id(7), id(6)]);
+        assert_eq!(index.get(id(0)), [id(5)]);
+        assert!(index.get(id(1)).is_empty() && !index.names(id(3)));
+        // A target outside the inventory is dropped, never a panic.
+        assert!(index.get(id(9)).is_empty());
     }
 }

@@ -1,6 +1,14 @@
 //! The resolved inventory: every block validated against [`crate::schema`], every
 //! reference resolved to an [`EntityId`], and the derived facts of LANGUAGE.md §4 computed
 //! once, so policies only read slots.
+//!
+//! The storage is sized for a million devices. An entity keeps the keys its block states
+//! ([`Attrs`]: a bit mask and the values side by side) and the facts resolution derives
+//! ([`Facts`]: derived booleans are bits); a [`Val`] is 16 bytes and an [`Attr`] 32; a
+//! string without escapes is read in place from its source file ([`Attr::text`]); the
+//! name fact is the entity's name. What devices share is stored once and read through
+//! [`Inventory::attr`]: the `os` and `connectivity` of their model, the `covered_by` and
+//! `decisions` of their (model, vlan) placement.
 
 mod attrs;
 mod derive;
