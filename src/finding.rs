@@ -75,11 +75,13 @@ pub struct EntityRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
     pub span: Span,
-    pub text: String,
+    /// Shared: a policy finding labels its place with the policy's title, one string for
+    /// all of its findings.
+    pub text: Arc<str>,
 }
 
 impl Label {
-    pub fn new(span: Span, text: impl Into<String>) -> Label {
+    pub fn new(span: Span, text: impl Into<Arc<str>>) -> Label {
         Label {
             span,
             text: text.into(),
@@ -96,7 +98,8 @@ pub struct Finding {
     /// Where the finding points; `None` only for findings about the inventory as a whole.
     pub primary: Option<Label>,
     pub secondary: Vec<Label>,
-    pub help: Option<String>,
+    /// Shared with the policy for its findings, like the title of their labels.
+    pub help: Option<Arc<str>>,
     /// The blamed attribute path, part of the fingerprint (`patch.status`; empty for the block).
     pub attribute: String,
     /// The finding's identity across revisions; see [`Finding::identify`].
@@ -411,7 +414,7 @@ impl Finding {
     pub fn language(
         code: Code,
         span: Span,
-        label: impl Into<String>,
+        label: impl Into<Arc<str>>,
         message: impl Into<String>,
     ) -> Finding {
         Finding {
@@ -429,12 +432,12 @@ impl Finding {
         }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Finding {
+    pub fn with_help(mut self, help: impl Into<Arc<str>>) -> Finding {
         self.help = Some(help.into());
         self
     }
 
-    pub fn with_secondary(mut self, span: Span, text: impl Into<String>) -> Finding {
+    pub fn with_secondary(mut self, span: Span, text: impl Into<Arc<str>>) -> Finding {
         self.secondary.push(Label::new(span, text));
         self
     }

@@ -39,7 +39,8 @@ pub enum Piece {
 #[derive(Debug, Clone)]
 pub struct Policy {
     pub rule: Arc<Rule>,
-    pub title: String,
+    /// Shared with every finding's label, as `help` with every finding.
+    pub title: Arc<str>,
     pub severity: Severity,
     pub kind: Kind,
     pub applies: Option<Compiled>,
@@ -48,7 +49,7 @@ pub struct Policy {
     pub require_source: String,
     pub at: Option<(String, CompiledPath)>,
     pub message: Vec<Piece>,
-    pub help: Option<String>,
+    pub help: Option<Arc<str>>,
     pub waivable: bool,
     pub docs: String,
     pub origin: Origin,
@@ -180,7 +181,7 @@ pub fn load_pack(
     }
     let pack = Pack {
         id: raw.pack.into_inner(),
-        title: raw.title,
+        title: raw.title.into(),
         status: raw.status.into_inner(),
         enforce: raw.enforce,
     };
@@ -297,7 +298,7 @@ fn load_policy(pack: &str, path: &str, text: &str, errors: &mut Vec<FileError>) 
             pack: pack.to_owned(),
             cite: raw.cite,
         }),
-        title: raw.title,
+        title: raw.title.into(),
         severity,
         kind,
         applies: applies.flatten(),
@@ -306,7 +307,7 @@ fn load_policy(pack: &str, path: &str, text: &str, errors: &mut Vec<FileError>) 
         require_source: raw.require.into_inner(),
         at: at_path.flatten(),
         message: message?,
-        help: raw.help,
+        help: raw.help.map(Arc::from),
         waivable: raw.waivable.unwrap_or(true),
         docs: raw.docs,
         origin: Origin {

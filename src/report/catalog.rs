@@ -50,7 +50,7 @@ pub fn table(set: &PolicySet, config: &Config, selected: &[usize], color: bool) 
                 p.rule.name.clone(),
                 severity.map_or("off", Severity::as_str).to_owned(),
                 p.rule.pack.clone(),
-                p.title.clone(),
+                p.title.to_string(),
                 p.rule.cite.join("; "),
             ];
             (cells, severity)

@@ -104,7 +104,7 @@ pub fn catalog(judge: &Judge) -> Vec<RuleInfo> {
         .filter_map(|&index| policies.policies.get(index))
         .map(|policy| RuleInfo {
             rule: Arc::clone(&policy.rule),
-            title: policy.title.clone(),
+            title: policy.title.to_string(),
             docs: policy.docs.trim().to_owned(),
             default_severity: policy.severity,
             severity: policies.severity_of(policy, judge.severity, judge.enforce),
