@@ -181,7 +181,7 @@ pub fn load_pack(
     }
     let pack = Pack {
         id: raw.pack.into_inner(),
-        title: raw.title.into(),
+        title: raw.title,
         status: raw.status.into_inner(),
         enforce: raw.enforce,
     };
