@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use thin_vec::ThinVec;
 
+use super::adjacency::Adjacency;
 use super::{
     Attr, Entity, EntityId, Facts, Inherited, Inventory, Placed, Placement, Val, os_support,
 };
@@ -14,51 +15,8 @@ use crate::date::Date;
 use crate::schema::{Kind, Slot, Type, device as device_slot, model as model_slot, tag};
 
 // Keyed by entity ids, never by input text: Fx is safe and several times faster than SipHash.
-/// Target → sources, as compact arrays: the sources naming entity `t` are
-/// `sources[starts[t]..starts[t + 1]]`, in the order they were found. Two arrays for the
-/// whole inventory, where a map of vectors held an allocation per model and vlan.
-struct Index {
-    starts: Vec<u32>,
-    sources: Vec<EntityId>,
-}
-
-impl Index {
-    /// From (target, source) pairs, by a counting sort that keeps their order.
-    fn new(entities: usize, pairs: Vec<(EntityId, EntityId)>) -> Index {
-        let mut starts = vec![0u32; entities + 1];
-        for &(target, _) in &pairs {
-            if let Some(count) = starts.get_mut(target.index() + 1) {
-                *count += 1;
-            }
-        }
-        for i in 1..starts.len() {
-            starts[i] += starts[i - 1];
-        }
-        let mut next = starts.clone();
-        let mut sources = vec![EntityId(0); pairs.len()];
-        for (target, source) in pairs {
-            if let Some(at) = next.get_mut(target.index()) {
-                if let Some(slot) = sources.get_mut(*at as usize) {
-                    *slot = source;
-                }
-                *at += 1;
-            }
-        }
-        Index { starts, sources }
-    }
-
-    fn get(&self, target: EntityId) -> &[EntityId] {
-        let range = |i: usize| self.starts.get(i).map(|&s| s as usize);
-        match (range(target.index()), range(target.index() + 1)) {
-            (Some(start), Some(end)) => self.sources.get(start..end).unwrap_or_default(),
-            _ => &[],
-        }
-    }
-
-    fn names(&self, target: EntityId) -> bool {
-        !self.get(target).is_empty()
-    }
-}
+/// Target → the entities naming it.
+type Index = Adjacency<EntityId>;
 
 pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
     for entity in &mut inventory.entities {
@@ -244,7 +202,7 @@ fn decisions_in_effect(inventory: &mut Inventory, as_of: Date) -> Index {
             pairs.extend(targets.iter().filter_map(as_ref).map(|t| (t, id)));
         }
     }
-    Index::new(inventory.entities.len(), pairs)
+    Adjacency::new(inventory.entities.len(), pairs)
 }
 
 /// The safeguards whose `covers` names one of `targets`.
@@ -318,7 +276,7 @@ fn index_lists(inventory: &Inventory, kind: Kind, key: &str) -> Index {
             pairs.extend(targets.iter().filter_map(as_ref).map(|t| (t, id)));
         }
     }
-    Index::new(inventory.entities.len(), pairs)
+    Adjacency::new(inventory.entities.len(), pairs)
 }
 
 /// Model or vlan → its devices, in entity order.
@@ -327,7 +285,7 @@ fn index_refs(inventory: &Inventory, key: Slot<tag::Device>) -> Index {
         let device = inventory.entity(id).typed::<tag::Device>()?;
         Some((as_ref(&device.attr(key)?.val)?, id))
     });
-    Index::new(inventory.entities.len(), pairs.collect())
+    Adjacency::new(inventory.entities.len(), pairs.collect())
 }
 
 struct DeviceFacts {
@@ -359,7 +317,7 @@ impl DeviceFacts {
         let (model, vlan) = (model.map(Val::Ref), vlan.map(Val::Ref));
         let targets = [Some(&this), model.as_ref(), vlan.as_ref()];
         DeviceFacts {
-            decisions: decided.names(id).then(|| decisions_of(decided, &targets)),
+            decisions: decided.has(id).then(|| decisions_of(decided, &targets)),
             ..self
         }
     }
@@ -615,7 +573,7 @@ fn device_facts(
         Some(Val::List(compensating)) => compensating.as_slice(),
         _ => &[],
     };
-    let own_cover = covers.names(id) || !compensating.is_empty();
+    let own_cover = covers.has(id) || !compensating.is_empty();
     let covered_by = own_cover.then(|| {
         let (model, vlan) = placement_of(device);
         let mut covered_by = covering(covers, [Some(id), model, vlan]);
@@ -664,27 +622,5 @@ fn device_facts(
                 patch_status,
                 Some(&Val::Enum(&("current" | "vendor_managed")))
             ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn index_keeps_each_targets_sources_in_order() {
-        let id = EntityId;
-        let pairs = vec![
-            (id(2), id(7)),
-            (id(0), id(5)),
-            (id(2), id(6)),
-            (id(9), id(1)),
-        ];
-        let index = Index::new(4, pairs);
-        assert_eq!(index.get(id(2)), [id(7), id(6)]);
-        assert_eq!(index.get(id(0)), [id(5)]);
-        assert!(index.get(id(1)).is_empty() && !index.names(id(3)));
-        // A target outside the inventory is dropped, never a panic.
-        assert!(index.get(id(9)).is_empty());
     }
 }

@@ -10,6 +10,7 @@
 //! [`Inventory::attr`]: the `os` and `connectivity` of their model, the `covered_by` and
 //! `decisions` of their (model, vlan) placement.
 
+mod adjacency;
 mod attrs;
 mod derive;
 pub mod network;

@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
+use super::adjacency::Adjacency;
 use super::{EntityId, Inventory, Val, derive::is_guarding};
 use crate::finding::{Code, Finding};
 use crate::schema::{Kind, ZONES};
@@ -47,8 +48,8 @@ pub struct Edge {
 /// The vlans and flows of an inventory as a directed graph, with cached per-zone answers.
 #[derive(Debug, Default)]
 pub struct NetworkGraph {
-    forward: FxHashMap<EntityId, Vec<Edge>>,
-    backward: FxHashMap<EntityId, Vec<Edge>>,
+    forward: Adjacency<Edge>,
+    backward: Adjacency<Edge>,
     zone: FxHashMap<EntityId, Zones>,
     /// Per zone index: the vlans with an unguarded path to / from a vlan of that zone.
     to_zone: [OnceLock<Vec<EntityId>>; ZONES.len()],
@@ -72,6 +73,7 @@ impl NetworkGraph {
                 graph.zone.insert(vlan, zone_bit(zone).unwrap_or(0));
             }
         }
+        let (mut forward, mut backward) = (Vec::new(), Vec::new());
         for &flow in inventory.of_kind(Kind::Flow) {
             let entity = inventory.entity(flow);
             let (Some(Val::Ref(from)), Some(Val::Ref(to))) = (entity.get("from"), entity.get("to"))
@@ -88,17 +90,17 @@ impl NetworkGraph {
                 }),
                 _ => false,
             };
-            graph.forward.entry(*from).or_default().push(Edge {
+            let edge = |vlan| Edge {
                 flow,
-                vlan: *to,
+                vlan,
                 guarded,
-            });
-            graph.backward.entry(*to).or_default().push(Edge {
-                flow,
-                vlan: *from,
-                guarded,
-            });
+            };
+            forward.push((*from, edge(*to)));
+            backward.push((*to, edge(*from)));
         }
+        let entities = inventory.entities.len();
+        graph.forward = Adjacency::new(entities, forward);
+        graph.backward = Adjacency::new(entities, backward);
         graph
     }
 
@@ -130,7 +132,7 @@ impl NetworkGraph {
             let mut reached: Vec<EntityId> = Vec::new();
             let mut seen = std::collections::HashSet::new();
             while let Some(vlan) = stack.pop() {
-                for edge in edges.get(&vlan).map_or(&[][..], Vec::as_slice) {
+                for edge in edges.get(vlan) {
                     if !edge.guarded && seen.insert(edge.vlan) {
                         reached.push(edge.vlan);
                         stack.push(edge.vlan);
@@ -151,8 +153,8 @@ impl NetworkGraph {
     pub fn flows(&self) -> Vec<(EntityId, Edge)> {
         let mut flows: Vec<(EntityId, Edge)> = self
             .forward
-            .iter()
-            .flat_map(|(&from, edges)| edges.iter().map(move |&edge| (from, edge)))
+            .pairs()
+            .map(|(from, &edge)| (from, edge))
             .collect();
         flows.sort_unstable_by_key(|(_, edge)| edge.flow);
         flows
@@ -203,12 +205,7 @@ impl NetworkGraph {
         let mut came_by: HashMap<EntityId, (EntityId, EntityId)> = HashMap::new();
         let mut queue = VecDeque::from([vlan]);
         while let Some(at) = queue.pop_front() {
-            let mut edges: Vec<&Edge> = edges_of
-                .get(&at)
-                .map_or(&[][..], Vec::as_slice)
-                .iter()
-                .filter(|e| !e.guarded)
-                .collect();
+            let mut edges: Vec<&Edge> = edges_of.get(at).iter().filter(|e| !e.guarded).collect();
             edges.sort_by_key(|e| e.flow);
             for edge in edges {
                 if came_by.contains_key(&edge.vlan) {
