@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::expr::{Scope, V};
+use super::expr::{Compiled, Scope, V};
 use super::pack::Piece;
 use super::{Policy, PolicySet};
 use crate::date::Date;
@@ -110,6 +110,16 @@ pub fn evaluate(inventory: &Inventory, settings: &Settings) -> (Vec<Finding>, Ve
             }
             continue;
         }
+        // Policies with the same `where` (14 device policies judge every `ephi_device`)
+        // judge an entity on one evaluation of it.
+        let mut groups: Vec<(Option<&str>, Option<&Compiled>, Vec<usize>)> = Vec::new();
+        for (index, (policy, _)) in policies.iter().enumerate() {
+            let source = policy.where_source.as_deref();
+            match groups.iter_mut().find(|(other, ..)| *other == source) {
+                Some((.., members)) => members.push(index),
+                None => groups.push((source, policy.applies.as_ref(), vec![index])),
+            }
+        }
         // Entity-major: every policy of the kind judges an entity while its attributes
         // are in cache, instead of each policy sweeping the whole inventory. Chunks come
         // back in entity order, so nothing depends on the thread count.
@@ -122,8 +132,12 @@ pub fn evaluate(inventory: &Inventory, settings: &Settings) -> (Vec<Finding>, Ve
                     findings: Vec::new(),
                 };
                 for (bit, &id) in chunk.iter().enumerate() {
-                    for (index, &(policy, severity)) in policies.iter().enumerate() {
-                        if policy.applies.as_ref().is_none_or(|w| w.holds(scope, id)) {
+                    for (_, applies, members) in &groups {
+                        if !applies.is_none_or(|w| w.holds(scope, id)) {
+                            continue;
+                        }
+                        for &index in members {
+                            let (policy, severity) = policies[index];
                             result.judged[index] |= 1 << bit;
                             if !policy.require.holds(scope, id) {
                                 result.failed[index] += 1;
