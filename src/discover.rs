@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
 
 use crate::config::{Config, FILE_NAME, Pattern};
 use crate::error::FileError;
@@ -39,6 +40,10 @@ pub trait SourceTree {
     /// Whether a file exists at `path`.
     fn has_file(&self, path: &str) -> bool;
     fn read(&self, path: &str) -> Result<Vec<u8>, FileError>;
+    /// Several files, in order; the first failure (in that order) is the error.
+    fn read_all(&self, paths: &[String]) -> Result<Vec<Vec<u8>>, FileError> {
+        paths.iter().map(|path| self.read(path)).collect()
+    }
     /// Every file below the root, skipping hidden directories and `target/`, sorted.
     fn files(&self) -> Result<Vec<String>, FileError>;
     /// The files directly inside directory `dir` (a path relative to the root, which may
@@ -148,6 +153,14 @@ impl SourceTree for Worktree {
         format!("`{}`", shown(&self.root))
     }
 
+    /// In parallel: a large inventory's first cost is the kernel filling fresh pages
+    /// with its files.
+    fn read_all(&self, paths: &[String]) -> Result<Vec<Vec<u8>>, FileError> {
+        let read: Vec<Result<Vec<u8>, FileError>> =
+            paths.par_iter().map(|path| self.read(path)).collect();
+        read.into_iter().collect()
+    }
+
     fn has_file(&self, path: &str) -> bool {
         self.root.join(path).symlink_metadata().is_ok()
     }
@@ -249,19 +262,19 @@ pub fn ward_files(tree: &dyn SourceTree, config: &Config) -> Result<Vec<InputFil
 pub fn selected_files(tree: &dyn SourceTree, config: &Config) -> Result<Vec<InputFile>, FileError> {
     let include = glob_set(config, &config.include)?;
     let exclude = glob_set(config, &config.exclude)?;
-    let mut files = Vec::new();
-    for path in tree.files()? {
-        // Only `.ward` files are inventory, whatever the globs say: `include = ["**"]`
-        // must not parse `wardline.toml` as a block.
-        let selected = path.ends_with(".ward")
-            && (config.include.is_empty() || include.is_match(&path))
-            && !exclude.is_match(&path);
-        if selected {
-            let bytes = tree.read(&path)?;
-            files.push(InputFile { path, bytes });
-        }
-    }
-    Ok(files)
+    let mut paths = tree.files()?;
+    // Only `.ward` files are inventory, whatever the globs say: `include = ["**"]`
+    // must not parse `wardline.toml` as a block.
+    paths.retain(|path| {
+        path.ends_with(".ward")
+            && (config.include.is_empty() || include.is_match(path))
+            && !exclude.is_match(path)
+    });
+    let contents = tree.read_all(&paths)?;
+    let files = paths.into_iter().zip(contents);
+    Ok(files
+        .map(|(path, bytes)| InputFile { path, bytes })
+        .collect())
 }
 
 fn no_files_error(tree: &dyn SourceTree, config: &Config) -> FileError {
