@@ -114,7 +114,7 @@ impl Kind {
         }
     }
 
-    /// Slot of a key or fact in an entity's attribute vector: keys first, then facts.
+    /// Slot of a key or fact of an entity: keys first, then facts (a bit of its stores' masks).
     pub fn slot(self, name: &str) -> Option<usize> {
         let keys = self.keys();
         keys.iter().position(|k| k.name == name).or_else(|| {
@@ -163,7 +163,7 @@ pub mod tag {
     }
 }
 
-/// The slot of a key or fact in the attribute vector of an entity of kind `K`: a device
+/// The slot of a key or fact of an entity of kind `K`: a device
 /// slot used on a model does not compile, and a key renamed in the table fails the build.
 pub struct Slot<K>(u16, std::marker::PhantomData<K>);
 
