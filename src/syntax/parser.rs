@@ -75,7 +75,11 @@ fn is_ident_char(c: char) -> bool {
 /// White space and comments.
 fn trivia(mut input: &str) -> &str {
     loop {
-        let trimmed = input.trim_start_matches([' ', '\t', '\n', '\r']);
+        // Whitespace is ASCII: scanned as bytes, not decoded as characters.
+        let blank = input
+            .bytes()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+        let trimmed = input.get(blank.count()..).unwrap_or_default();
         match trimmed.strip_prefix('#') {
             Some(comment) => input = comment.find('\n').map_or("", |end| &comment[end..]),
             None => return trimmed,
