@@ -51,20 +51,8 @@ pub(super) fn derive(inventory: &mut Inventory, as_of: Date) {
         })
         .collect();
     let placements = placements(inventory, &covers, &decided);
-    let mut services_ephi: FxHashSet<EntityId> = FxHashSet::default();
-    let mut ephi_vlans: FxHashSet<EntityId> = FxHashSet::default();
+    let (services_ephi, ephi_vlans) = ephi_vendors_and_vlans(inventory, &facts);
     for (id, facts) in facts {
-        let ephi_device = facts.get(device_slot::EPHI_DEVICE.index());
-        if ephi_device.is_some_and(|a| a.val == Val::Bool(true)) {
-            let device = inventory.entity(id);
-            let serviced_by = device
-                .typed::<tag::Device>()
-                .and_then(|d| d.attr(device_slot::SERVICED_BY));
-            if let Some(Val::List(vendors)) = serviced_by.map(|a| &a.val) {
-                services_ephi.extend(vendors.iter().filter_map(as_ref));
-            }
-            ephi_vlans.extend(placement_of(device).1);
-        }
         inventory.entities[id.index()].facts = facts;
     }
     for id in inventory.of_kind(Kind::Vendor).to_vec() {
@@ -218,6 +206,39 @@ fn sorted_refs(mut ids: Vec<EntityId>) -> ThinVec<Val> {
     ids.into_iter().map(Val::Ref).collect()
 }
 
+type Ids = FxHashSet<EntityId>;
+
+/// The vendors servicing, and the vlans holding, an active ePHI device: sets, so the
+/// devices are read in parallel and the result does not depend on the thread count.
+fn ephi_vendors_and_vlans(inventory: &Inventory, facts: &[(EntityId, Facts)]) -> (Ids, Ids) {
+    let empty = || (Ids::default(), Ids::default());
+    facts
+        .par_iter()
+        .filter(|(_, facts)| {
+            let ephi_device = facts.get(device_slot::EPHI_DEVICE.index());
+            ephi_device.is_some_and(|a| a.val == Val::Bool(true))
+        })
+        .fold(empty, |(mut vendors, mut vlans), (id, _)| {
+            let device = inventory.entity(*id);
+            let serviced_by = device
+                .typed::<tag::Device>()
+                .and_then(|d| d.attr(device_slot::SERVICED_BY));
+            if let Some(Val::List(list)) = serviced_by.map(|a| &a.val) {
+                vendors.extend(list.iter().filter_map(as_ref));
+            }
+            vlans.extend(placement_of(device).1);
+            (vendors, vlans)
+        })
+        .reduce(
+            empty,
+            |(mut vendors, mut vlans), (more_vendors, more_vlans)| {
+                vendors.extend(more_vendors);
+                vlans.extend(more_vlans);
+                (vendors, vlans)
+            },
+        )
+}
+
 /// A device's model and vlan, read through typed slots.
 fn placement_of(device: &Entity) -> Placement {
     let typed = device.typed::<tag::Device>();
@@ -232,21 +253,21 @@ fn placements(
     covers: &Index,
     decided: &Index,
 ) -> FxHashMap<Placement, Placed> {
-    let mut placements = FxHashMap::default();
-    for &id in inventory.of_kind(Kind::Device) {
-        let device = inventory.entity(id);
-        let (model, vlan) = placement_of(device);
-        placements.entry((model, vlan)).or_insert_with(|| {
-            let covered_by = sorted_refs(covering(covers, [model, vlan, None]));
-            let targets = [model.map(Val::Ref), vlan.map(Val::Ref)];
-            let decisions = decisions_of(decided, &[targets[0].as_ref(), targets[1].as_ref()]);
-            Placed {
-                covered_by: Attr::derived(Val::List(covered_by)),
-                decisions: Attr::derived(decisions),
-            }
-        });
-    }
-    placements
+    let keys: FxHashSet<Placement> = inventory
+        .of_kind(Kind::Device)
+        .par_iter()
+        .map(|&id| placement_of(inventory.entity(id)))
+        .collect();
+    let placed = |(model, vlan): Placement| {
+        let covered_by = sorted_refs(covering(covers, [model, vlan, None]));
+        let targets = [model.map(Val::Ref), vlan.map(Val::Ref)];
+        let decisions = decisions_of(decided, &[targets[0].as_ref(), targets[1].as_ref()]);
+        Placed {
+            covered_by: Attr::derived(Val::List(covered_by)),
+            decisions: Attr::derived(decisions),
+        }
+    };
+    keys.into_iter().map(|key| (key, placed(key))).collect()
 }
 
 /// The decisions in effect that name one of `targets`, as a list fact.
@@ -281,10 +302,13 @@ fn index_lists(inventory: &Inventory, kind: Kind, key: &str) -> Index {
 
 /// Model or vlan → its devices, in entity order.
 fn index_refs(inventory: &Inventory, key: Slot<tag::Device>) -> Index {
-    let pairs = inventory.of_kind(Kind::Device).iter().filter_map(|&id| {
-        let device = inventory.entity(id).typed::<tag::Device>()?;
-        Some((as_ref(&device.attr(key)?.val)?, id))
-    });
+    let pairs = inventory
+        .of_kind(Kind::Device)
+        .par_iter()
+        .filter_map(|&id| {
+            let device = inventory.entity(id).typed::<tag::Device>()?;
+            Some((as_ref(&device.attr(key)?.val)?, id))
+        });
     Adjacency::new(inventory.entities.len(), pairs.collect())
 }
 
