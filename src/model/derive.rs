@@ -226,7 +226,7 @@ fn ephi_vendors_and_vlans(inventory: &Inventory, facts: &[(EntityId, Facts)]) ->
             if let Some(Val::List(list)) = serviced_by.map(|a| &a.val) {
                 vendors.extend(list.iter().filter_map(as_ref));
             }
-            vlans.extend(placement_of(device).1);
+            vlans.extend(device.placement().1);
             (vendors, vlans)
         })
         .reduce(
@@ -239,13 +239,6 @@ fn ephi_vendors_and_vlans(inventory: &Inventory, facts: &[(EntityId, Facts)]) ->
         )
 }
 
-/// A device's model and vlan, read through typed slots.
-fn placement_of(device: &Entity) -> Placement {
-    let typed = device.typed::<tag::Device>();
-    let reference = |slot| typed.as_ref()?.attr(slot).and_then(|a| as_ref(&a.val));
-    (reference(device_slot::MODEL), reference(device_slot::VLAN))
-}
-
 /// What the devices of each placement share: the safeguards covering their model or
 /// vlan, and the decisions applying to them. A device that adds its own stores them.
 fn placements(
@@ -256,7 +249,7 @@ fn placements(
     let keys: FxHashSet<Placement> = inventory
         .of_kind(Kind::Device)
         .par_iter()
-        .map(|&id| placement_of(inventory.entity(id)))
+        .map(|&id| inventory.entity(id).placement())
         .collect();
     let placed = |(model, vlan): Placement| {
         let covered_by = sorted_refs(covering(covers, [model, vlan, None]));
@@ -337,7 +330,7 @@ impl DeviceFacts {
     fn with_decisions(self, inventory: &Inventory, id: EntityId, decided: &Index) -> DeviceFacts {
         let device = inventory.entity(id);
         let this = Val::Ref(id);
-        let (model, vlan) = placement_of(device);
+        let (model, vlan) = device.placement();
         let (model, vlan) = (model.map(Val::Ref), vlan.map(Val::Ref));
         let targets = [Some(&this), model.as_ref(), vlan.as_ref()];
         DeviceFacts {
@@ -565,7 +558,7 @@ fn device_facts(
             .collect(),
         _ => Vec::new(),
     };
-    let model = own(device_slot::MODEL).and_then(as_ref);
+    let (model, vlan) = device.placement();
     let own_os = own_attr(device_slot::OS_BLOCK);
     // Nearly every device states no os of its own: it reads its model's, resolved once
     // and not copied (`Inventory::attr`). Only a device's own os is stored on it.
@@ -599,7 +592,6 @@ fn device_facts(
     };
     let own_cover = covers.has(id) || !compensating.is_empty();
     let covered_by = own_cover.then(|| {
-        let (model, vlan) = placement_of(device);
         let mut covered_by = covering(covers, [Some(id), model, vlan]);
         covered_by.extend(compensating.iter().filter_map(as_ref));
         sorted_refs(covered_by)

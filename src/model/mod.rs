@@ -230,6 +230,16 @@ impl Entity {
         self.attr(self.kind.slot(name)?).map(|a| &a.val)
     }
 
+    /// A device's model and vlan, read through typed slots; none for other kinds.
+    pub(crate) fn placement(&self) -> Placement {
+        let device = self.typed::<tag::Device>();
+        let reference = |slot| match device.as_ref()?.attr(slot)?.val {
+            Val::Ref(id) => Some(id),
+            _ => None,
+        };
+        (reference(device::MODEL), reference(device::VLAN))
+    }
+
     /// A key or fact by name, with where it was written.
     pub fn named(&self, name: &str) -> Option<&Attr> {
         self.attr(self.kind.slot(name)?)
@@ -375,28 +385,18 @@ impl Inventory {
     /// safeguards covering it and the decisions applying to it) instead of a copy.
     fn shared(&self, entity: &Entity, slot: usize) -> Option<&Attr> {
         use device::{CONNECTIVITY, COVERED_BY, DECISIONS, OS_BLOCK};
-        let device = entity.typed::<tag::Device>()?;
-        let reference = |slot| match device.attr(slot)?.val {
-            Val::Ref(id) => Some(id),
+        if entity.kind != Kind::Device {
+            return None;
+        }
+        let inherited = || self.inherited.get(&entity.placement().0?);
+        let placed = || self.placements.get(&entity.placement());
+        match slot {
+            s if s == OS_BLOCK.index() => inherited()?.os.as_ref(),
+            s if s == CONNECTIVITY.index() => inherited()?.connectivity.as_ref(),
+            s if s == COVERED_BY.index() => Some(&placed()?.covered_by),
+            s if s == DECISIONS.index() => Some(&placed()?.decisions),
             _ => None,
-        };
-        if slot == OS_BLOCK.index() || slot == CONNECTIVITY.index() {
-            let inherited = self.inherited.get(&reference(device::MODEL)?)?;
-            return match slot == OS_BLOCK.index() {
-                true => inherited.os.as_ref(),
-                false => inherited.connectivity.as_ref(),
-            };
         }
-        if slot == COVERED_BY.index() || slot == DECISIONS.index() {
-            let placed = self
-                .placements
-                .get(&(reference(device::MODEL), reference(device::VLAN)))?;
-            return Some(match slot == COVERED_BY.index() {
-                true => &placed.covered_by,
-                false => &placed.decisions,
-            });
-        }
-        None
     }
 
     /// A key or fact of an entity by name, inherited values included.
